@@ -413,13 +413,16 @@ def main():
     parser.add_argument("--cases", type=int, default=3000)
     parser.add_argument("--seed", type=int, default=None, help="replay a run (default: fresh)")
     parser.add_argument("--checker", required=True, help="path of the interop-check executable")
+    parser.add_argument("--kinds", default=",".join(k for k, _, _ in KINDS),
+                        help="comma-separated subset of: " + ", ".join(k for k, _, _ in KINDS))
     args = parser.parse_args()
     seed = args.seed if args.seed is not None else int.from_bytes(os.urandom(8), "big")
     print(f"interop: seed {seed} (replay with --seed {seed}), {args.cases} cases")
     g = Gen(seed)
-    total_weight = sum(w for _, _, w in KINDS)
+    chosen = [kind for kind in KINDS if kind[0] in args.kinds.split(",")]
+    total_weight = sum(w for _, _, w in chosen)
     plan = []
-    for name, make, weight in KINDS:
+    for name, make, weight in chosen:
         plan += [(name, make)] * max(1, round(args.cases * weight / total_weight))
     g.r.shuffle(plan)
 

@@ -36,11 +36,7 @@ func answerCase(_ input: Input) throws -> [String: Any] {
         let message = try input.bytes("message")
         let signature = EIP191.sign(message: message, with: try input.privateKey())
         return ["hash": EIP191.hash(message: message).hex, "signature": Hex.encode(signature.bytes)]
-    case "order": return try answerOrder(input)
-    case "typed": return try answerTypedData(input)
-    case "abi": return try answerABI(input)
     case "tx": return try answerTransaction(input)
-    case "keystore": return try answerKeystore(input)
     case "rlp": return try answerRLP(input)
     case let other: throw CheckerError("unknown kind \(other)")
     }
