@@ -78,17 +78,30 @@ public struct UInt256: Hashable, Sendable {
     public enum Error: Swift.Error, Equatable, Sendable, CustomStringConvertible {
         /// More than 32 bytes were given.
         case tooLong(Int)
-        /// The text is not a number in the expected form.
+        /// The text is not a number in the expected form (empty, or a `0x` with no digits).
         case invalidText(String)
+        /// The text holds a character that is not a digit of its base, at this offset in the text
+        /// (counted in UTF-8 bytes from the start, `0x` included).
+        case invalidCharacter(String, offset: Int)
         /// The number does not fit in 256 bits.
         case overflow(String)
 
         public var description: String {
             switch self {
-            case .tooLong(let count): return "a 256-bit integer takes at most 32 bytes, got \(count)"
-            case .invalidText(let text): return "'\(text)' is not an unsigned integer (decimal or 0x-hex)"
-            case .overflow(let text): return "'\(text)' does not fit in 256 bits"
+            case .tooLong(let count):
+                return "a 256-bit integer takes at most 32 bytes, got \(count)"
+            case .invalidText(let text):
+                return "'\(Self.shown(text))' is not an unsigned integer (decimal digits or 0x-hex)"
+            case .invalidCharacter(let text, let offset):
+                return "'\(Self.shown(text))' is not an unsigned integer: bad digit at offset \(offset)"
+            case .overflow(let text):
+                return "'\(Self.shown(text))' does not fit in 256 bits"
             }
+        }
+
+        /// Keeps one-line messages short when the offending text is huge.
+        private static func shown(_ text: String) -> String {
+            text.utf8.count <= 100 ? text : String(text.prefix(90)) + "…"
         }
     }
 }
@@ -107,5 +120,46 @@ extension UInt256: ExpressibleByIntegerLiteral {
     @inlinable
     public init(integerLiteral value: UInt64) {
         self.init(value)
+    }
+}
+
+// Single-limb helpers shared by text conversion and arithmetic.
+extension UInt256 {
+    /// `self · factor`, with whether the true product exceeds 256 bits.
+    @inlinable
+    func multipliedReportingOverflow(byLimb factor: UInt64) -> (partialValue: UInt256, overflow: Bool) {
+        let p0 = w0.multipliedFullWidth(by: factor)
+        let p1 = w1.multipliedFullWidth(by: factor)
+        let p2 = w2.multipliedFullWidth(by: factor)
+        let p3 = w3.multipliedFullWidth(by: factor)
+        // A high half is at most factor − 1, so adding the carry into it cannot wrap.
+        let (r1, c1) = p1.low.addingReportingOverflow(p0.high)
+        let (r2, c2) = p2.low.addingReportingOverflow(p1.high &+ (c1 ? 1 : 0))
+        let (r3, c3) = p3.low.addingReportingOverflow(p2.high &+ (c2 ? 1 : 0))
+        let spill = p3.high | (c3 ? 1 : 0)
+        return (UInt256(w0: p0.low, w1: r1, w2: r2, w3: r3), spill != 0)
+    }
+
+    /// `self + addend`, with whether the sum exceeds 256 bits.
+    @inlinable
+    func addingReportingOverflow(limb addend: UInt64) -> (partialValue: UInt256, overflow: Bool) {
+        let (r0, c0) = w0.addingReportingOverflow(addend)
+        guard c0 else { return (UInt256(w0: r0, w1: w1, w2: w2, w3: w3), false) }
+        let (r1, c1) = w1.addingReportingOverflow(1)
+        let (r2, c2) = w2.addingReportingOverflow(c1 ? 1 : 0)
+        let (r3, c3) = w3.addingReportingOverflow(c2 ? 1 : 0)
+        return (UInt256(w0: r0, w1: r1, w2: r2, w3: r3), c3)
+    }
+
+    /// Quotient and remainder of `self / divisor`; `divisor` must not be zero.
+    @inlinable
+    func quotientAndRemainder(dividingByLimb divisor: UInt64) -> (quotient: UInt256, remainder: UInt64) {
+        precondition(divisor != 0, "Division by zero")
+        // Each step divides (remainder, limb) by divisor; remainder < divisor keeps the quotient in 64 bits.
+        let q3 = w3.quotientAndRemainder(dividingBy: divisor)
+        let q2 = divisor.dividingFullWidth((high: q3.remainder, low: w2))
+        let q1 = divisor.dividingFullWidth((high: q2.remainder, low: w1))
+        let q0 = divisor.dividingFullWidth((high: q1.remainder, low: w0))
+        return (UInt256(w0: q0.quotient, w1: q1.quotient, w2: q2.quotient, w3: q3.quotient), q0.remainder)
     }
 }
