@@ -145,3 +145,213 @@ struct UInt256TextTests {
         }
     }
 }
+
+@Suite("UInt256 arithmetic")
+struct UInt256ArithmeticTests {
+    static let rounds = 3000
+
+    @Test func additionAndSubtractionMatchBigUInt() throws {
+        var generator = makeGenerator("additionAndSubtractionMatchBigUInt")
+        for _ in 0..<Self.rounds {
+            let a = UInt256.mixed(using: &generator), b = UInt256.mixed(using: &generator)
+            let sum = a.big + b.big
+            let sumOverflows = sum >= twoTo256
+            let added = a.addingReportingOverflow(b)
+            #expect(added.partialValue == UInt256(wrapping: sum) && added.overflow == sumOverflows, "\(a) + \(b)")
+            #expect(a &+ b == UInt256(wrapping: sum))
+            if sumOverflows {
+                #expect(throws: UInt256.ArithmeticError.overflow) { try a.adding(b) }
+            } else {
+                #expect(a + b == UInt256(wrapping: sum))
+                #expect(try a.adding(b) == UInt256(wrapping: sum))
+            }
+            let difference = (twoTo256 + a.big - b.big) % twoTo256
+            let subtracted = a.subtractingReportingOverflow(b)
+            #expect(subtracted.partialValue == UInt256(wrapping: difference) && subtracted.overflow == (b > a), "\(a) - \(b)")
+            #expect(a &- b == UInt256(wrapping: difference))
+            if b > a {
+                #expect(throws: UInt256.ArithmeticError.underflow) { try a.subtracting(b) }
+            } else {
+                #expect(a - b == UInt256(wrapping: difference))
+                #expect(try a.subtracting(b) == UInt256(wrapping: difference))
+            }
+            #expect((a < b) == (a.big < b.big) && (a == b) == (a.big == b.big))
+        }
+    }
+
+    @Test func multiplicationMatchesBigUInt() throws {
+        var generator = makeGenerator("multiplicationMatchesBigUInt")
+        for _ in 0..<Self.rounds {
+            let a = UInt256.mixed(using: &generator), b = UInt256.mixed(using: &generator)
+            let product = a.big * b.big
+            let overflows = product >= twoTo256
+            let full = a.multipliedFullWidth(by: b)
+            #expect(full.high == UInt256(wrapping: product >> 256) && full.low == UInt256(wrapping: product), "\(a) * \(b)")
+            let reported = a.multipliedReportingOverflow(by: b)
+            #expect(reported.partialValue == UInt256(wrapping: product) && reported.overflow == overflows, "\(a) * \(b)")
+            #expect(a &* b == UInt256(wrapping: product), "\(a) &* \(b)")
+            if overflows {
+                #expect(throws: UInt256.ArithmeticError.overflow) { try a.multiplied(by: b) }
+            } else {
+                #expect(a * b == UInt256(wrapping: product))
+                #expect(try a.multiplied(by: b) == UInt256(wrapping: product))
+            }
+        }
+    }
+
+    @Test func divisionMatchesBigUInt() throws {
+        var generator = makeGenerator("divisionMatchesBigUInt")
+        for round in 0..<Self.rounds {
+            let a = UInt256.mixed(using: &generator)
+            var b = UInt256.mixed(using: &generator)
+            if b.isZero { b = UInt256.one }
+            // Half the rounds build the dividend as q·b + r, so that quotients are long and
+            // remainders land anywhere below b, including b − 1 (estimate corrections).
+            var dividend = a
+            if round % 2 == 0 {
+                let remainder = UInt256(wrapping: a.big % b.big)
+                let quotientLimit = (twoTo256 - 1 - remainder.big) / b.big
+                let quotient = UInt256(wrapping: UInt256.mixed(using: &generator).big % (quotientLimit + 1))
+                dividend = UInt256(wrapping: quotient.big * b.big + remainder.big)
+            }
+            let (quotient, remainder) = dividend.big.quotientAndRemainder(dividingBy: b.big)
+            let result = dividend.quotientAndRemainder(dividingBy: b)
+            #expect(result.quotient == UInt256(wrapping: quotient), "\(dividend) / \(b)")
+            #expect(result.remainder == UInt256(wrapping: remainder), "\(dividend) % \(b)")
+            #expect(dividend / b == result.quotient && dividend % b == result.remainder)
+            #expect(try dividend.divided(by: b) == result.quotient)
+            #expect(try dividend.remainder(dividingBy: b) == result.remainder)
+            let reported = dividend.dividedReportingOverflow(by: b)
+            #expect(reported.partialValue == result.quotient && !reported.overflow)
+            let remainderReported = dividend.remainderReportingOverflow(dividingBy: b)
+            #expect(remainderReported.partialValue == result.remainder && !remainderReported.overflow)
+        }
+    }
+
+    /// 64-bit-limb analogues of the add-back cases from Hacker's Delight's divmnu tests, and
+    /// divisors whose top limb is all ones (the largest estimate errors).
+    @Test func divisionCorrectionCases() throws {
+        let cases: [(UInt256, UInt256)] = [
+            (UInt256(w0: 3, w1: 0, w2: 1 << 63, w3: 0), UInt256(w0: 1, w1: 0, w2: 1 << 61, w3: 0)),
+            (UInt256(w0: 0, w1: 0, w2: 1 << 63, w3: 0), UInt256(w0: 1, w1: 0, w2: 1 << 61, w3: 0)),
+            (UInt256(w0: 0, w1: .max - 1, w2: 1 << 63, w3: 0), UInt256(w0: .max, w1: 1 << 63, w2: 0, w3: 0)),
+            (UInt256(w0: 0, w1: 0, w2: 0x7fff_ffff_ffff_ffff, w3: 1 << 63), UInt256(w0: 1, w1: 0, w2: 1 << 63, w3: 0)),
+            (UInt256(w0: 0, w1: 0xffff_ffff_ffff_fffe, w2: 0, w3: 1 << 63), UInt256(w0: 0xffff_ffff_ffff_ffff, w1: 0, w2: 1 << 63, w3: 0)),
+            (.max, UInt256(w0: .max, w1: .max, w2: .max, w3: 1)),
+            (.max, UInt256(w0: 0, w1: 0, w2: 1, w3: .max)),
+            (UInt256(w0: 0, w1: 0, w2: .max, w3: .max - 1), UInt256(w0: .max, w1: .max, w2: .max, w3: 0)),
+            (.max, UInt256(w0: 1, w1: 1, w2: 0, w3: 0)),
+            (.max - UInt256.one, .max),
+        ]
+        for (dividend, divisor) in cases {
+            let (quotient, remainder) = dividend.big.quotientAndRemainder(dividingBy: divisor.big)
+            let result = dividend.quotientAndRemainder(dividingBy: divisor)
+            #expect(result.quotient == UInt256(wrapping: quotient), "\(dividend.hexString) / \(divisor.hexString)")
+            #expect(result.remainder == UInt256(wrapping: remainder), "\(dividend.hexString) % \(divisor.hexString)")
+        }
+    }
+
+    @Test func shiftsAndBitwiseMatchBigUInt() {
+        var generator = makeGenerator("shiftsAndBitwiseMatchBigUInt")
+        for _ in 0..<Self.rounds {
+            let a = UInt256.mixed(using: &generator), b = UInt256.mixed(using: &generator)
+            // Counts around limb boundaries, past the width, and negative ones.
+            let count = Int.random(in: 0..<3, using: &generator) == 0
+                ? 64 * Int.random(in: -5...5, using: &generator) + Int.random(in: -1...1, using: &generator)
+                : Int.random(in: -300...300, using: &generator)
+            let left = count >= 0 ? (a.big << count) % twoTo256 : a.big >> -count
+            let right = count >= 0 ? a.big >> count : (a.big << -count) % twoTo256
+            #expect(a << count == UInt256(wrapping: left), "\(a.hexString) << \(count)")
+            #expect(a >> count == UInt256(wrapping: right), "\(a.hexString) >> \(count)")
+            #expect((a & b) == UInt256(wrapping: a.big & b.big))
+            #expect((a | b) == UInt256(wrapping: a.big | b.big))
+            #expect((a ^ b) == UInt256(wrapping: a.big ^ b.big))
+            #expect(~a == UInt256(wrapping: twoTo256 - 1 - a.big))
+            #expect(a.leadingZeroBitCount == 256 - a.big.bitWidth)
+            #expect(a.trailingZeroBitCount == (a.isZero ? 256 : a.big.trailingZeroBitCount))
+            #expect(a.nonzeroBitCount == a.big.words.reduce(0) { $0 + $1.nonzeroBitCount })
+        }
+        #expect(UInt256.one << Int.max == .zero && UInt256.max >> Int.min == .zero)
+        #expect(UInt256.max << -255 == .one && UInt256.max >> -255 == UInt256.one << 255)
+        #expect(UInt256.bitWidth == 256 && UInt256.zero.bitWidth == 256)
+    }
+
+    @Test func powersMatchBigUInt() throws {
+        var generator = makeGenerator("powersMatchBigUInt")
+        for round in 0..<300 {
+            // Small bases with long exponents, any base with short ones (the oracle's exact
+            // power of a 256-bit base grows fast).
+            let smallBase = Int.random(in: 0..<3, using: &generator) == 0
+            let base = smallBase ? UInt256(UInt64.random(in: 0...5, using: &generator)) : UInt256.mixed(using: &generator)
+            let exponent = Int.random(in: 0..<(smallBase ? 300 : 12), using: &generator)
+            let exact = base.big.power(exponent)
+            #expect(base.power(exponent) == UInt256(wrapping: exact), "\(base) ** \(exponent)")
+            if exact >= twoTo256 {
+                #expect(throws: UInt256.ArithmeticError.overflow) { try base.raised(to: UInt256(exponent)) }
+            } else {
+                #expect(try base.raised(to: UInt256(exponent)) == UInt256(wrapping: exact))
+            }
+            // A full 256-bit exponent, reduced by the oracle's modular power (slow in debug).
+            guard round % 4 == 0 else { continue }
+            let bigExponent = UInt256.mixed(using: &generator)
+            #expect(base.power(bigExponent) == UInt256(wrapping: base.big.power(bigExponent.big, modulus: twoTo256)))
+        }
+        #expect(UInt256.zero.power(0) == .one && UInt256.zero.power(UInt256.max) == .zero)
+        #expect(try UInt256.one.raised(to: .max) == .one && UInt256(2).power(256) == .zero)
+        #expect(try UInt256(2).raised(to: 255) == UInt256.one << 255)
+        #expect(throws: UInt256.ArithmeticError.overflow) { try UInt256(2).raised(to: 256) }
+    }
+
+    @Test func conversionsFromAndToOtherIntegers() {
+        var generator = makeGenerator("conversionsFromAndToOtherIntegers")
+        for _ in 0..<Self.rounds {
+            let big = BigUInt.randomInteger(withMaximumWidth: Int.random(in: 0...300, using: &generator), using: &generator)
+            let converted = UInt256(exactly: big)
+            #expect(converted == (big < twoTo256 ? UInt256(wrapping: big) : nil), "\(big)")
+            let value = UInt256.mixed(using: &generator)
+            #expect(value.uint64Value == UInt64(exactly: value.big))
+            #expect(value.intValue == Int(exactly: value.big))
+        }
+        #expect(UInt256(exactly: -1) == nil && UInt256(exactly: Int8(-128)) == nil)
+        #expect(UInt256(exactly: Int.max) == UInt256(UInt64(Int.max)))
+        #expect(UInt256(exactly: UInt64.max) == UInt256(UInt64.max))
+        #expect(UInt256(exactly: BigInt(-5)) == nil && UInt256(exactly: BigInt(twoTo256 - 1)) == .max)
+        #expect(UInt256(exactly: twoTo256) == nil)
+        #expect(UInt256(exactly: Int128.max) == UInt256(w0: .max, w1: UInt64(Int64.max), w2: 0, w3: 0))
+        #expect(UInt256(UInt64(Int.max) + 1).intValue == nil && UInt256(UInt64.max).uint64Value == .max)
+    }
+
+    @Test func edgeCases() throws {
+        let max = UInt256.max
+        #expect(max.addingReportingOverflow(.one) == (.zero, true))
+        #expect(UInt256.zero.subtractingReportingOverflow(.one) == (max, true))
+        #expect(max.multipliedFullWidth(by: max) == (max - .one, .one))
+        #expect(max.multipliedReportingOverflow(by: UInt256(2)) == (max - .one, true))
+        for value in [UInt256.one, UInt256(7), max, UInt256.one << 255, UInt256(w0: 0, w1: 1, w2: 0, w3: 0)] {
+            #expect(value.quotientAndRemainder(dividingBy: .one) == (value, .zero))
+            #expect(value.quotientAndRemainder(dividingBy: value) == (.one, .zero))
+            #expect(UInt256.zero.quotientAndRemainder(dividingBy: value) == (.zero, .zero))
+            #expect(value.dividedReportingOverflow(by: .zero) == (value, true))
+            #expect(value.remainderReportingOverflow(dividingBy: .zero) == (value, true))
+            #expect(throws: UInt256.ArithmeticError.divisionByZero) { try value.divided(by: .zero) }
+            #expect(throws: UInt256.ArithmeticError.divisionByZero) { try value.remainder(dividingBy: .zero) }
+        }
+        #expect(max / (max - .one) == .one && max % (max - .one) == .one)
+        var accumulator = UInt256(10)
+        accumulator += 5; accumulator -= 3; accumulator *= 4; accumulator /= 5; accumulator %= 7
+        #expect(accumulator == UInt256(2)) // ((10 + 5 − 3) · 4 / 5) % 7 = 9 % 7
+        accumulator &-= 3; #expect(accumulator == max)
+        accumulator &+= 2; #expect(accumulator == .one)
+        accumulator <<= 200; accumulator &*= accumulator; #expect(accumulator == .zero)
+        #expect(UInt256.ArithmeticError.underflow.description.contains("underflow"))
+        #expect(UInt256.ArithmeticError.divisionByZero.description == "division by zero")
+    }
+
+    @Test func checkedOperatorsTrapLikeSwiftIntegers() async {
+        await #expect(processExitsWith: .failure) { _ = UInt256.max + .one }
+        await #expect(processExitsWith: .failure) { _ = UInt256.zero - .one }
+        await #expect(processExitsWith: .failure) { _ = UInt256.max * UInt256(2) }
+        await #expect(processExitsWith: .failure) { _ = UInt256.one / .zero }
+        await #expect(processExitsWith: .failure) { _ = UInt256.one % .zero }
+    }
+}
