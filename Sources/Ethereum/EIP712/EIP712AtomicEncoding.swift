@@ -120,26 +120,15 @@ enum EIP712AtomicEncoding {
 
     /// The number of significant bits (0 for zero).
     static func bitLength(_ value: UInt256) -> Int {
-        let limbs = value.limbs
-        for index in stride(from: 3, through: 0, by: -1) where limbs[index] != 0 {
-            return index * 64 + (64 - limbs[index].leadingZeroBitCount)
-        }
-        return 0
+        256 - value.leadingZeroBitCount
     }
 
     private static func isPowerOfTwo(_ value: UInt256, exponent: Int) -> Bool {
-        bitLength(value) == exponent + 1 && value.limbs.reduce(0) { $0 + $1.nonzeroBitCount } == 1
+        bitLength(value) == exponent + 1 && value.nonzeroBitCount == 1
     }
 
     /// 2^256 − magnitude: the 256-bit two's complement of a negative number.
     static func twosComplement(_ magnitude: UInt256) -> UInt256 {
-        var limbs = magnitude.limbs.map { ~$0 }
-        var carry: UInt64 = 1
-        for index in 0..<4 {
-            let (sum, overflow) = limbs[index].addingReportingOverflow(carry)
-            limbs[index] = sum
-            carry = overflow ? 1 : 0
-        }
-        return UInt256(limbs: limbs)
+        UInt256.zero &- magnitude
     }
 }
