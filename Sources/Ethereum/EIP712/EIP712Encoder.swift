@@ -137,11 +137,13 @@ extension TypedData {
 
     /// The typed-data digest of a struct hash under a domain separator.
     public static func digest(domainSeparator: Hash32, structHash: Hash32) -> Hash32 {
-        var hasher = Keccak256()
-        hasher.update([0x19, 0x01])
-        hasher.update(domainSeparator.bytes)
-        hasher.update(structHash.bytes)
-        return hasher.finalize()
+        var message = [UInt8]()
+        message.reserveCapacity(66)
+        message.append(0x19)
+        message.append(0x01)
+        message.append(contentsOf: domainSeparator.bytes)
+        message.append(contentsOf: structHash.bytes)
+        return Keccak256.hash(message)
     }
 
     /// Signs the digest, as `eth_signTypedData_v4` does.

@@ -2,13 +2,13 @@
 /// a domain and a message. Building one validates the types and encodes the message, so a
 /// `TypedData` value always has a digest.
 ///
-/// Behaviour where the references differ or are lax (eth-account 0.14 `encode_typed_data` is the
-/// oracle of the tests; MetaMask's eth-sig-util v4 agrees on every digest we accept):
-/// - Message members that no field declares are ignored, as both references do (v4 signs only the
-///   declared fields).
-/// - A struct-typed field that is missing or `null` encodes as 32 zero bytes (both references do;
-///   it is how recursive types such as `Node(Node next)` end). Any other missing or `null` value is
-///   an error (eth-account would hash a missing `string`/`bytes` as a zero word, eth-sig-util refuses).
+/// Behaviour where implementations differ or are lax (eth-account 0.14 `encode_typed_data` is the
+/// oracle of the tests; MetaMask's eth-sig-util v4 as its source reads):
+/// - Message members that no field declares are ignored, as both do (v4 signs only the declared
+///   fields), so an extra member does not change the digest.
+/// - A struct-typed field that is missing or `null` encodes as 32 zero bytes (both do; it is how
+///   recursive types such as `Node(Node next)` end). Any other missing or `null` value is an
+///   error (eth-account would hash a missing `string`/`bytes` as a zero word, eth-sig-util throws).
 /// - Recursive (cyclic) type definitions are valid EIP-712 and accepted; a type that is used but
 ///   not defined is an error.
 /// - Fixed-size arrays must have exactly their length (eth-account does not check), `bytesN`

@@ -29,11 +29,6 @@ public struct PoCoDomain: Hashable, Sendable, CustomStringConvertible {
         self.separator = words.hash()
     }
 
-    /// The domain of the hub at `hub` on chain `chainId`.
-    public init(chainId: UInt64, hub: Address) {
-        self.init(chainId: UInt256(chainId), hub: hub)
-    }
-
     /// The same domain as a generic `EIP712Domain` (for `TypedData`).
     public var eip712Domain: EIP712Domain {
         EIP712Domain(name: Self.name, version: Self.version, chainId: chainId, verifyingContract: hub)
@@ -48,8 +43,9 @@ struct StructWords {
     private(set) var bytes: [UInt8]
 
     init(typeHash: Hash32, fieldCount: Int) {
-        bytes = typeHash.bytes
+        bytes = []
         bytes.reserveCapacity(32 * (fieldCount + 1))
+        bytes.append(contentsOf: typeHash.bytes)
     }
 
     /// An address, left-padded to 32 bytes.
