@@ -119,8 +119,11 @@ struct PoCoOrderTests {
         let typed = order.typedData(in: domain)
         #expect(typed.messageHash == order.structHash && typed.digest == order.hash(in: domain))
         #expect(try TypedData(json: typed.json).digest == order.hash(in: domain))
-        // The order survives its own JSON.
+        // The order survives its own JSON, and is recognised without being told its type.
         #expect(try Order(json: order.json) == order)
+        let any = try AnyPoCoOrder(json: try #require(entry.json("order")))
+        #expect(any.typeName == Order.typeName && any.order as? Order == order)
+        #expect(any.hash(in: domain) == order.hash(in: domain) && any.structHash == order.structHash)
 
         if let signatureHex = entry.string("signature"), let signerHex = entry.string("signer") {
             let signer = try Address(hex: signerHex)
@@ -128,6 +131,7 @@ struct PoCoOrderTests {
             signed.sign = try [UInt8](hex: signatureHex)
             #expect(try signed.signer(in: domain) == signer)
             #expect(signed.isSigned(by: signer, in: domain))
+            #expect(try AnyPoCoOrder(json: signed.json).signer(in: domain) == signer)
             // With a known key, eth-account's RFC 6979 signature is reproduced byte for byte.
             for key in [Self.commonsKey, Self.extraKey] where key.address == signer {
                 #expect(order.signed(with: key, in: domain) == signed)
@@ -298,6 +302,11 @@ struct PoCoOrderTests {
         #expect(OrderJSONError.invalidField("appprice", reason: "'12a' is not an unsigned integer").description
             == "appprice: '12a' is not an unsigned integer")
         #expect(throws: OrderJSONError.notAnObject(order: "RequestOrder", found: "an array")) { try RequestOrder(json: "[]") }
+        #expect(throws: OrderJSONError.unrecognizedOrder) { try AnyPoCoOrder(json: #"{"app":"0x"}"#) }
+        #expect(throws: OrderJSONError.unrecognizedOrder) { try AnyPoCoOrder(json: #"{"appprice":"1","requester":"0x"}"#) }
+        #expect(throws: OrderJSONError.unknownField("requester", order: "AppOrder")) {
+            try appOrder("requester", #""0x0000000000000000000000000000000000000000""#)
+        }
         #expect(throws: OrderJSONError.invalidJSON(.unexpectedEnd)) { try AppOrder(json: "{") }
         #expect(throws: OrderJSONError.invalidField("params", reason: "expected a string, got an object")) {
             let entry = try #require(Self.entries("orders_extra").first { $0.string("type") == "RequestOrder" })

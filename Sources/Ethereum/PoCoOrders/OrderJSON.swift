@@ -17,6 +17,9 @@ public enum OrderJSONError: Error, Equatable, Sendable, CustomStringConvertible 
     case missingField(String, order: String)
     /// A field whose value is not acceptable (field, why).
     case invalidField(String, reason: String)
+    /// `AnyPoCoOrder` could not tell the type: not exactly one of appprice, datasetprice,
+    /// workerpoolprice, requester is present.
+    case unrecognizedOrder
 
     public var description: String {
         switch self {
@@ -25,6 +28,8 @@ public enum OrderJSONError: Error, Equatable, Sendable, CustomStringConvertible 
         case .unknownField(let field, let order): return "\(field): not a field of \(order)"
         case .missingField(let field, let order): return "\(field): missing (required in \(order))"
         case .invalidField(let field, let reason): return "\(field): \(reason)"
+        case .unrecognizedOrder:
+            return "order: cannot tell its type; it needs exactly one of appprice (app), datasetprice (dataset), workerpoolprice (workerpool), requester (request)"
         }
     }
 }
