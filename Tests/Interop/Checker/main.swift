@@ -38,6 +38,7 @@ func answerCase(_ input: Input) throws -> [String: Any] {
         return ["hash": EIP191.hash(message: message).hex, "signature": Hex.encode(signature.bytes)]
     case "tx": return try answerTransaction(input)
     case "rlp": return try answerRLP(input)
+    case "keystore": return try answerKeystore(input)
     case let other: throw CheckerError("unknown kind \(other)")
     }
 }
