@@ -6,6 +6,6 @@ struct Iexec: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iexec",
         abstract: "iexec-swift: wallets, signed PoCo orders, and (soon) the node, scheduler and workers.",
-        subcommands: [Wallet.self]
+        subcommands: [Wallet.self, Order.self]
     )
 }
