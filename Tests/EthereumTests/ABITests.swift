@@ -287,7 +287,7 @@ struct ABIEncodingTests {
         #expect(throws: ABIError.valueOutOfRange(path: "arg 0", type: "uint248", value: "452312848583266388373324160190187140051835877600158453279131187530910662656")) {
             try ABI.encode([.uint(UInt256(w0: 0, w1: 0, w2: 0, w3: 1 << 56))], as: [type("uint248")])
         }
-        #expect(throws: ABIError.wrongByteCount(path: "arg 0 .1", type: "bytes10", actual: 3)) {
+        #expect(throws: ABIError.wrongByteCount(path: "arg 0 .1", type: "bytes10", expected: 10, actual: 3)) {
             try ABI.encode([.tuple([.bool(true), .fixedBytes([1, 2, 3])])], as: [type("(bool,bytes10)")])
         }
         #expect(throws: ABIError.wrongElementCount(path: "arg 0 [1]", type: "uint8[2]", expected: 2, actual: 3)) {

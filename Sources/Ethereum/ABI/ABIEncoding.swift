@@ -17,7 +17,7 @@ enum ABIEncoding {
             break
         case (.fixedBytes(let count), .fixedBytes(let bytes)):
             guard bytes.count == count else {
-                throw .wrongByteCount(path: path.text, type: type.canonical, actual: bytes.count)
+                throw .wrongByteCount(path: path.text, type: type.canonical, expected: count, actual: bytes.count)
             }
         case (.array(let element), .array(let elements)):
             for (index, item) in elements.enumerated() {

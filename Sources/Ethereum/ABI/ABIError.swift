@@ -15,7 +15,7 @@ public enum ABIError: Error, Equatable, Sendable, CustomStringConvertible {
     /// An integer that does not fit the type's bit width.
     case valueOutOfRange(path: String, type: String, value: String)
     /// A `bytesN` value that is not exactly N bytes long.
-    case wrongByteCount(path: String, type: String, actual: Int)
+    case wrongByteCount(path: String, type: String, expected: Int, actual: Int)
     /// A fixed array or tuple with the wrong number of elements.
     case wrongElementCount(path: String, type: String, expected: Int, actual: Int)
     /// A type `abi.encodePacked` cannot encode (tuples, nested arrays, arrays of dynamic types).
@@ -45,6 +45,7 @@ public enum ABIError: Error, Equatable, Sendable, CustomStringConvertible {
     /// Call data for another function.
     case selectorMismatch(expected: String, actual: String)
 
+    /// One line saying what is wrong and where.
     public var description: String {
         switch self {
         case .invalidType(let reason):
@@ -57,8 +58,8 @@ public enum ABIError: Error, Equatable, Sendable, CustomStringConvertible {
             return "\(path): expected a value for \(expected), got \(actual)"
         case .valueOutOfRange(let path, let type, let value):
             return "\(path): \(type) value \(value) does not fit"
-        case .wrongByteCount(let path, let type, let actual):
-            return "\(path): \(type) needs exactly \(type.dropFirst(5)) bytes, got \(actual)"
+        case .wrongByteCount(let path, let type, let expected, let actual):
+            return "\(path): \(type) needs exactly \(expected) bytes, got \(actual)"
         case .wrongElementCount(let path, let type, let expected, let actual):
             return "\(path): \(type) needs \(expected) elements, got \(actual)"
         case .notPackable(let path, let type):

@@ -47,6 +47,7 @@ public enum ABITypeParseError: Error, Equatable, Sendable, CustomStringConvertib
     /// A function or event name that is not a Solidity identifier.
     case invalidName(String, offset: Int, text: String)
 
+    /// One line saying what is wrong and where.
     public var description: String {
         switch self {
         case .unexpectedCharacter(let character, let offset, let expected, let text):
