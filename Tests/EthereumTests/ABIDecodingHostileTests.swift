@@ -182,6 +182,7 @@ struct ABIDecodingFuzzTests {
         "uint256", "uint8,int16,address,bool,bytes7", "bytes", "string,bytes", "uint256[]", "bytes[],string[2]",
         "(uint256,(address,bytes)[])[2]", "(string,(bytes,uint8[])[],int16),bool", "uint8[2][],int256[]", "(bool,bytes32)[2],(address,uint256)[]",
         "((address,uint256,uint256,bytes32,address,address,address,bytes32,bytes),uint8,bytes)", "string[][],bytes3[2][1]",
+        "(uint256,uint256),bytes", "uint256[3],(uint8,bytes)",
     ].map { try! ABIType.parseList($0) }
 
     /// Values of the right types round-trip through encode and decode.

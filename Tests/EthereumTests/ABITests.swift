@@ -77,12 +77,17 @@ struct ABITypeTests {
 
     @Test func lists() throws {
         #expect(try ABIType.parseList("") == [])
-        #expect(try ABIType.parseList("()") == [])
         #expect(try ABIType.parseList("uint256,address") == [.uint256, .address])
-        #expect(try ABIType.parseList("(uint256,address)") == [.uint256, .address])
-        #expect(try ABIType.parseList("((uint256,address))") == [.tuple([.uint256, .address])])
+        #expect(try ABIType.parseList("(uint256,address)") == [.tuple([.uint256, .address])])
         #expect(try ABIType.parseList("(uint256,bool)[],bytes") == [.array(.tuple([.uint256, .bool])), .bytes])
         #expect(throws: ABITypeParseError.unexpectedEnd(expected: "a type", text: "uint256,")) { try ABIType.parseList("uint256,") }
+        #expect(try ABIType.parseParameterList("") == [])
+        #expect(try ABIType.parseParameterList("()") == [])
+        #expect(try ABIType.parseParameterList("(uint256,address)") == [.uint256, .address])
+        #expect(try ABIType.parseParameterList("((uint256,address))") == [.tuple([.uint256, .address])])
+        #expect(throws: ABITypeParseError.unexpectedCharacter("u", offset: 0, expected: "'('", text: "uint256")) {
+            try ABIType.parseParameterList("uint256")
+        }
     }
 
     @Test func malformedTypesBuiltInCodeAreRefused() {

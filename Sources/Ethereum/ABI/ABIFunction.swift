@@ -15,8 +15,9 @@ public struct ABIFunction: Hashable, Sendable, CustomStringConvertible {
     public let outputs: [ABIType]
 
     /// Parses `name(type,…)`, e.g. `matchOrders((address,uint256,…),…)`; `uint`/`int` aliases and
-    /// spaces are accepted and canonicalized. `returns` lists the return types, as `(uint256)`,
-    /// `uint256,bool`, or `""` for none (see `ABIType.parseList`).
+    /// spaces are accepted and canonicalized. `returns` lists the return types in parentheses as
+    /// Solidity writes them: `(uint256)`, `(uint256,bool)`, `((uint256,bool))` for one struct,
+    /// `""` or `()` for none (see `ABIType.parseParameterList`).
     ///
     /// - Throws: `ABITypeParseError` naming the offending position in `signature` or `returns`.
     public init(_ signature: String, returns: String = "") throws(ABITypeParseError) {
@@ -26,7 +27,7 @@ public struct ABIFunction: Hashable, Sendable, CustomStringConvertible {
         try parser.expectEnd()
         self.name = name
         self.inputs = inputs
-        self.outputs = try ABIType.parseList(returns)
+        self.outputs = try ABIType.parseParameterList(returns)
     }
 
     /// A function from its parts.

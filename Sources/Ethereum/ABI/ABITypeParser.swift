@@ -11,22 +11,28 @@ extension ABIType {
         self = type
     }
 
-    /// Parses a list of types, as in a parameter list: `uint256,address`, or the same in
-    /// parentheses `(uint256,address)`; `""` and `"()"` are the empty list. A list holding one
-    /// tuple is written `((uint256,address))`.
+    /// Parses a comma-separated list of types: `uint256,address` → two types, `(uint256,address)`
+    /// → one tuple type, `""` → none.
     ///
     /// - Throws: `ABITypeParseError` naming the offending position.
     public static func parseList(_ text: String) throws(ABITypeParseError) -> [ABIType] {
         var parser = ABITypeParser(text)
         parser.skipSpaces()
         if parser.atEnd { return [] }
-        if parser.peek == UInt8(ascii: "(") {
-            var wrapped = parser
-            if let list = try? wrapped.parseParenthesizedList(enclosing: 0, allowEmpty: true), wrapped.isAtEndAfterSpaces {
-                return list
-            }
-        }
         let list = try parser.parseBareList(enclosing: 0)
+        try parser.expectEnd()
+        return list
+    }
+
+    /// Parses a parenthesized list as Solidity writes parameters and returns: `(uint256,bool)` →
+    /// two types, `((uint256,bool))` → one tuple type, `()` or `""` → none.
+    ///
+    /// - Throws: `ABITypeParseError` naming the offending position.
+    public static func parseParameterList(_ text: String) throws(ABITypeParseError) -> [ABIType] {
+        var parser = ABITypeParser(text)
+        parser.skipSpaces()
+        if parser.atEnd { return [] }
+        let list = try parser.parseParenthesizedList(enclosing: 0, allowEmpty: true)
         try parser.expectEnd()
         return list
     }
