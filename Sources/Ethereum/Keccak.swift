@@ -3,7 +3,7 @@
 public struct Keccak256: Sendable {
     /// Bytes absorbed per permutation: 1600 − 2·256 bits.
     public static let rate = 136
-    private static let rateLanes = rate / 8
+    static let rateLanes = rate / 8
 
     private var lanes = [UInt64](repeating: 0, count: 25)
     private var buffer = [UInt8]()
@@ -15,9 +15,47 @@ public struct Keccak256: Sendable {
 
     /// The Keccak-256 digest of `bytes`.
     public static func hash<Bytes: Sequence>(_ bytes: Bytes) -> Hash32 where Bytes.Element == UInt8 {
-        var hasher = Keccak256()
-        hasher.update(bytes)
-        return hasher.finalize()
+        if let digest = bytes.withContiguousStorageIfAvailable({ oneShot(UnsafeRawBufferPointer($0)) }) {
+            return digest
+        }
+        return Array(bytes).withUnsafeBytes { oneShot($0) }
+    }
+
+    /// One-shot hashing with the state on the stack: no heap traffic but the digest itself, which
+    /// matters for the many short messages (order hashes, ids, addresses) the protocol hashes.
+    static func oneShot(_ message: UnsafeRawBufferPointer) -> Hash32 {
+        withUnsafeTemporaryAllocation(of: UInt64.self, capacity: 25 + rateLanes) { scratch in
+            let state = scratch.baseAddress!
+            state.initialize(repeating: 0, count: 25 + rateLanes)
+            var offset = 0
+            while message.count - offset >= rate {
+                for lane in 0..<rateLanes {
+                    state[lane] ^= UInt64(littleEndian: message.loadUnaligned(fromByteOffset: offset + lane * 8, as: UInt64.self))
+                }
+                permute(state)
+                offset += rate
+            }
+            // The last, padded block is assembled in the lanes after the state.
+            let block = UnsafeMutableRawPointer(state + 25)
+            let tail = message.count - offset
+            if tail > 0 {
+                block.copyMemory(from: message.baseAddress! + offset, byteCount: tail)
+            }
+            block.storeBytes(of: 0x01, toByteOffset: tail, as: UInt8.self)
+            let lastByte = block.load(fromByteOffset: rate - 1, as: UInt8.self)
+            block.storeBytes(of: lastByte | 0x80, toByteOffset: rate - 1, as: UInt8.self)
+            for lane in 0..<rateLanes {
+                state[lane] ^= UInt64(littleEndian: block.load(fromByteOffset: lane * 8, as: UInt64.self))
+            }
+            permute(state)
+            let digest = [UInt8](unsafeUninitializedCapacity: 32) { buffer, count in
+                for lane in 0..<4 {
+                    UnsafeMutableRawPointer(buffer.baseAddress! + lane * 8).storeBytes(of: state[lane].littleEndian, as: UInt64.self)
+                }
+                count = 32
+            }
+            return Hash32(uncheckedBytes: digest)
+        }
     }
 
     /// The Keccak-256 digest of the UTF-8 bytes of `text`.

@@ -1,1 +1,22 @@
-print("bench")
+import Foundation
+
+/// `iexec-bench <suite>`: runs one benchmark suite in this (release) build and prints its table,
+/// then one JSON object per result. Suites: crypto.
+let arguments = CommandLine.arguments.dropFirst()
+let suites: [String: () throws -> [BenchResult]] = [
+    "crypto": { try CryptoSuite().run() },
+]
+guard let name = arguments.first, let suite = suites[name] else {
+    let known = suites.keys.sorted().joined(separator: ", ")
+    FileHandle.standardError.write(Data("usage: iexec-bench <suite>   (suites: \(known))\n".utf8))
+    exit(2)
+}
+#if DEBUG
+FileHandle.standardError.write(Data("warning: debug build; benchmark figures need `swift run -c release iexec-bench`\n".utf8))
+#endif
+do {
+    report(try suite())
+} catch {
+    FileHandle.standardError.write(Data("iexec-bench: \(error)\n".utf8))
+    exit(1)
+}

@@ -1,0 +1,43 @@
+# The two commands of the README: `make demo` and `make test`. Both install what they need.
+SWIFT ?= swift
+INTEROP_CASES ?= 3000
+
+.PHONY: all deps build demo test unit-test interop bench fuzz clean
+
+all: build
+
+deps:
+	@scripts/install-deps.sh build
+
+build: deps
+	$(SWIFT) build
+
+## make demo: what works today — a wallet, a signed PoCo order and its hash (see README).
+demo: build
+	@scripts/demo.sh
+
+## make test: unit tests, then the reference checks against eth-account / eth-abi.
+test: unit-test interop
+
+unit-test:
+	@scripts/install-deps.sh test
+	$(SWIFT) build --build-tests
+	$(SWIFT) test --skip-build
+
+interop:
+	@scripts/install-deps.sh test
+	@Tests/Interop/run.sh --cases $(INTEROP_CASES)
+
+## make bench: release-build benchmarks with the C references (pycryptodome, coincurve).
+bench:
+	@scripts/install-deps.sh test
+	@Tests/Interop/setup-venv.sh >/dev/null
+	$(SWIFT) run -c release iexec-bench crypto
+
+## make fuzz: the decoder fuzzers (RLP, ABI, raw transactions); FUZZ_RUNS inputs each.
+FUZZ_RUNS ?= 1000000
+fuzz: deps
+	@scripts/fuzz.sh $(FUZZ_RUNS)
+
+clean:
+	rm -rf .build .build-* Tests/Interop/.venv Tests/Interop/out

@@ -1,0 +1,282 @@
+import Foundation
+
+/// A Web3 Secret Storage (keystore v3) file: a private key encrypted with AES-128-CTR under a key
+/// derived from a password by scrypt or PBKDF2-HMAC-SHA256, authenticated by
+/// `keccak256(derivedKey[16..<32] ‖ ciphertext)`.
+///
+/// `init(json:)` checks every field (naming the offending one on error) and refuses KDF parameters
+/// beyond `KeyDerivation`'s limits; `json` writes the file as geth does (compact, same key order).
+/// Use `Keystore.encrypt` / `Keystore.decrypt` to make and open one.
+public struct KeystoreFile: Sendable, Hashable {
+    /// The only keystore version supported.
+    public static let version = 3
+    /// The only cipher supported.
+    public static let cipher = "aes-128-ctr"
+    /// The only derived-key length supported, in bytes.
+    public static let derivedKeyLength = 32
+
+    /// The file's `id` (a UUID, lowercase, when we write it); optional when reading.
+    public var id: String?
+    /// The account's address, when the file names it (geth and eth-account always write it).
+    public var address: Address?
+    /// The KDF and its cost parameters.
+    public var kdf: KeyDerivation
+    /// The KDF salt (32 random bytes when we write it).
+    public var salt: [UInt8]
+    /// The AES-128-CTR initial counter block (16 bytes).
+    public var iv: [UInt8]
+    /// The encrypted private key (32 bytes).
+    public var ciphertext: [UInt8]
+    /// `keccak256(derivedKey[16..<32] ‖ ciphertext)` (32 bytes).
+    public var mac: [UInt8]
+
+    /// Assembles a file from its parts; `Keystore.decrypt` checks the lengths.
+    public init(
+        id: String?, address: Address?, kdf: KeyDerivation, salt: [UInt8], iv: [UInt8],
+        ciphertext: [UInt8], mac: [UInt8]
+    ) {
+        self.id = id
+        self.address = address
+        self.kdf = kdf
+        self.salt = salt
+        self.iv = iv
+        self.ciphertext = ciphertext
+        self.mac = mac
+    }
+
+    /// Parses keystore JSON text.
+    public init(json: String) throws(KeystoreError) {
+        try self.init(jsonData: Data(json.utf8))
+    }
+
+    /// Parses keystore JSON bytes. The crypto object may be named `crypto` or `Crypto` (as some
+    /// older tools wrote it); KDF numbers must be JSON integers.
+    public init(jsonData: Data) throws(KeystoreError) {
+        let root: JSONNode
+        do {
+            root = try JSONDecoder().decode(JSONNode.self, from: jsonData)
+        } catch {
+            throw .invalidJSON("the text does not parse as JSON")
+        }
+        guard case .object(let top) = root else { throw .invalidJSON("the top level is not an object") }
+        let file = Fields(top, path: "")
+
+        let version = try file.integer("version")
+        guard version == Self.version else { throw .unsupportedVersion(version) }
+        id = try file.optionalString("id")
+        if let text = try file.optionalString("address") {
+            do throws(AddressError) {
+                address = try Address(hex: text)
+            } catch {
+                throw .invalidField("address", reason: error.description)
+            }
+        } else {
+            address = nil
+        }
+
+        let cryptoKey = top["crypto"] == nil && top["Crypto"] != nil ? "Crypto" : "crypto"
+        let crypto = try file.object(cryptoKey)
+        let cipher = try crypto.string("cipher")
+        guard cipher == Self.cipher else { throw .unsupportedCipher(cipher) }
+        iv = try crypto.object("cipherparams").hex("iv", count: 16)
+        ciphertext = try crypto.hex("ciphertext", count: 32)
+        mac = try crypto.hex("mac", count: 32)
+
+        let kdfName = try crypto.string("kdf")
+        guard kdfName == "scrypt" || kdfName == "pbkdf2" else { throw .unsupportedKDF(kdfName) }
+        let params = try crypto.object("kdfparams")
+        let dklen = try params.integer("dklen")
+        guard dklen == Self.derivedKeyLength else {
+            throw .invalidField(params.path("dklen"), reason: "must be \(Self.derivedKeyLength), got \(dklen)")
+        }
+        salt = try params.hex("salt")
+        if kdfName == "scrypt" {
+            kdf = .scrypt(n: try params.integer("n"), r: try params.integer("r"), p: try params.integer("p"))
+        } else {
+            let prf = try params.string("prf")
+            guard prf == "hmac-sha256" else { throw .unsupportedPRF(prf) }
+            kdf = .pbkdf2(c: try params.integer("c"))
+        }
+        do throws(KDFError) {
+            try kdf.validate()
+        } catch {
+            throw .kdf(error)
+        }
+    }
+
+    /// The file as compact JSON in geth's key order: its structs' field order (alphabetical but for
+    /// `ciphertext` before `cipherparams`), and `kdfparams` sorted as Go sorts map keys.
+    public var json: String {
+        var kdfparams: [(String, String)] = [("dklen", "\(Self.derivedKeyLength)")]
+        switch kdf {
+        case .scrypt(let n, let r, let p):
+            kdfparams += [("n", "\(n)"), ("p", "\(p)"), ("r", "\(r)")]
+        case .pbkdf2(let c):
+            kdfparams += [("c", "\(c)"), ("prf", quoted("hmac-sha256"))]
+        }
+        kdfparams.append(("salt", quoted(Hex.encode(salt, prefix: false))))
+        kdfparams.sort { $0.0 < $1.0 }
+        let crypto: [(String, String)] = [
+            ("cipher", quoted(Self.cipher)),
+            ("ciphertext", quoted(Hex.encode(ciphertext, prefix: false))),
+            ("cipherparams", object([("iv", quoted(Hex.encode(iv, prefix: false)))])),
+            ("kdf", quoted(kdf.name)),
+            ("kdfparams", object(kdfparams)),
+            ("mac", quoted(Hex.encode(mac, prefix: false))),
+        ]
+        var top: [(String, String)] = []
+        if let address { top.append(("address", quoted(Hex.encode(address.bytes, prefix: false)))) }
+        top.append(("crypto", object(crypto)))
+        if let id { top.append(("id", quoted(id))) }
+        top.append(("version", "\(Self.version)"))
+        return object(top)
+    }
+
+    /// The file as UTF-8 JSON bytes (see `json`).
+    public var jsonData: Data { Data(json.utf8) }
+}
+
+// MARK: - JSON writing
+
+private func object(_ members: [(String, String)]) -> String {
+    "{" + members.map { "\(quoted($0.0)):\($0.1)" }.joined(separator: ",") + "}"
+}
+
+/// A JSON string literal; escapes what RFC 8259 requires (the `id` may come from a foreign file).
+private func quoted(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case "\n": out += "\\n"
+        case "\r": out += "\\r"
+        case "\t": out += "\\t"
+        case _ where scalar.value < 0x20:
+            let hex = String(scalar.value, radix: 16)
+            out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+// MARK: - JSON reading
+
+/// A parsed JSON value, so fields can be checked one by one with their path in errors.
+private enum JSONNode: Decodable {
+    case null
+    case bool(Bool)
+    case integer(Int)
+    case number(Double)
+    case string(String)
+    case array([JSONNode])
+    case object([String: JSONNode])
+
+    init(from decoder: any Decoder) throws {
+        let container = try decoder.singleValueContainer()
+        if container.decodeNil() {
+            self = .null
+        } else if let value = try? container.decode(Bool.self) {
+            self = .bool(value)
+        } else if let value = try? container.decode(Int.self) {
+            self = .integer(value)
+        } else if let value = try? container.decode(Double.self) {
+            self = .number(value)
+        } else if let value = try? container.decode(String.self) {
+            self = .string(value)
+        } else if let value = try? container.decode([JSONNode].self) {
+            self = .array(value)
+        } else {
+            self = .object(try container.decode([String: JSONNode].self))
+        }
+    }
+
+    var isNull: Bool {
+        if case .null = self { return true }
+        return false
+    }
+
+    var kind: String {
+        switch self {
+        case .null: return "null"
+        case .bool: return "a boolean"
+        case .integer, .number: return "a number"
+        case .string: return "a string"
+        case .array: return "an array"
+        case .object: return "an object"
+        }
+    }
+}
+
+/// One JSON object's members, with the path that prefixes its fields in errors.
+private struct Fields {
+    let members: [String: JSONNode]
+    let prefix: String
+
+    init(_ members: [String: JSONNode], path prefix: String) {
+        self.members = members
+        self.prefix = prefix
+    }
+
+    func path(_ key: String) -> String { prefix.isEmpty ? key : prefix + "." + key }
+
+    func value(_ key: String) throws(KeystoreError) -> JSONNode {
+        guard let value = members[key], !value.isNull else { throw .missingField(path(key)) }
+        return value
+    }
+
+    func object(_ key: String) throws(KeystoreError) -> Fields {
+        let node = try value(key)
+        guard case .object(let members) = node else {
+            throw .invalidField(path(key), reason: "expected an object, got \(node.kind)")
+        }
+        return Fields(members, path: path(key))
+    }
+
+    func string(_ key: String) throws(KeystoreError) -> String {
+        let node = try value(key)
+        guard case .string(let text) = node else {
+            throw .invalidField(path(key), reason: "expected a string, got \(node.kind)")
+        }
+        return text
+    }
+
+    func optionalString(_ key: String) throws(KeystoreError) -> String? {
+        guard let node = members[key], !node.isNull else { return nil }
+        guard case .string(let text) = node else {
+            throw .invalidField(path(key), reason: "expected a string, got \(node.kind)")
+        }
+        return text
+    }
+
+    /// An integer; a JSON number written with a fraction or exponent counts when it is integral.
+    func integer(_ key: String) throws(KeystoreError) -> Int {
+        let node = try value(key)
+        switch node {
+        case .integer(let value):
+            return value
+        case .number(let value):
+            guard let integer = Int(exactly: value) else {
+                throw .invalidField(path(key), reason: "expected an integer, got \(value)")
+            }
+            return integer
+        default:
+            throw .invalidField(path(key), reason: "expected an integer, got \(node.kind)")
+        }
+    }
+
+    func hex(_ key: String, count: Int? = nil) throws(KeystoreError) -> [UInt8] {
+        let text = try string(key)
+        let bytes: [UInt8]
+        do throws(HexError) {
+            bytes = try Hex.decode(text)
+        } catch {
+            throw .invalidField(path(key), reason: error.description)
+        }
+        if let count, bytes.count != count {
+            throw .invalidField(path(key), reason: "expected \(count) bytes, got \(bytes.count)")
+        }
+        return bytes
+    }
+}

@@ -1,0 +1,67 @@
+import Foundation
+
+/// One figure a suite reports: printed in the table and as one JSON line.
+struct BenchResult {
+    var suite: String
+    var name: String
+    var value: Double
+    var unit: String
+    /// Extra fields for the JSON line (reference figure, ratio, machine notes).
+    var extra: [String: any Sendable] = [:]
+}
+
+/// Keeps the optimizer from deleting work whose result is otherwise unused.
+@inline(never)
+func blackHole<T>(_ value: T) {
+    withExtendedLifetime(value) {}
+}
+
+/// Runs `body` (which performs `batch` operations) repeatedly for at least `seconds`, after one
+/// warm-up call, and returns operations per second.
+func measureRate(batch: Int, seconds: Double = 1.0, _ body: () -> Void) -> Double {
+    body()
+    let clock = ContinuousClock()
+    var operations = 0
+    let start = clock.now
+    var elapsed = Duration.zero
+    repeat {
+        body()
+        operations += batch
+        elapsed = clock.now - start
+    } while elapsed < .milliseconds(Int(seconds * 1000))
+    let secondsElapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return Double(operations) / secondsElapsed
+}
+
+/// Prints the results as an aligned table, then one JSON object per line.
+func report(_ results: [BenchResult]) {
+    let nameWidth = max(4, results.map(\.name.count).max() ?? 0)
+    print("name".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + "value".leftPadded(14) + "  unit        reference        ratio")
+    for result in results {
+        var line = result.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+        line += "  " + format(result.value).leftPadded(14) + "  " + result.unit.padding(toLength: 10, withPad: " ", startingAt: 0)
+        if let reference = result.extra["reference"] as? Double {
+            line += "  " + format(reference).leftPadded(14)
+        }
+        if let ratio = result.extra["ratio"] as? Double {
+            line += "  " + String(format: "%.2f×", ratio).leftPadded(8)
+        }
+        print(line)
+    }
+    for result in results {
+        var object: [String: Any] = ["suite": result.suite, "name": result.name, "value": result.value, "unit": result.unit]
+        for (key, value) in result.extra { object[key] = value }
+        let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        print(String(decoding: data, as: UTF8.self))
+    }
+}
+
+private func format(_ value: Double) -> String {
+    value >= 100 ? String(format: "%.0f", value) : String(format: "%.2f", value)
+}
+
+extension String {
+    fileprivate func leftPadded(_ width: Int) -> String {
+        count >= width ? self : String(repeating: " ", count: width - count) + self
+    }
+}

@@ -1,0 +1,132 @@
+import ArgumentParser
+import Ethereum
+import Foundation
+
+/// `iexec wallet create|import|show`: keystore v3 files, as geth and iexec-sdk write them.
+struct Wallet: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Create, import and open encrypted wallets (Web3 Secret Storage v3 keystores).",
+        subcommands: [Create.self, Import.self, Show.self]
+    )
+
+    /// Where and how a new keystore is written.
+    struct WriteOptions: ParsableArguments {
+        @Option(help: "Password of the new keystore; prompted (twice, no echo) when absent.")
+        var password: String?
+
+        @Option(help: "Folder for the keystore file (created if needed).")
+        var keystoredir: String = Wallet.defaultKeystoreDirectory
+
+        @Option(help: "Key derivation: scrypt (geth's standard n=2^18, r=8, p=1) or pbkdf2 (c=262144).")
+        var kdf: KDFChoice = .scrypt
+
+        @Flag(help: "Cheaper scrypt (n=2^12, p=6): for throw-away test wallets only.")
+        var light = false
+
+        var keyDerivation: KeyDerivation {
+            switch kdf {
+            case .scrypt: return light ? .light : .standard
+            case .pbkdf2: return .pbkdf2(c: light ? 4096 : 262_144)
+            }
+        }
+
+        func resolvedPassword() throws -> String {
+            try password ?? PasswordPrompt.ask(prompt: "Password for the new wallet: ", confirm: true)
+        }
+    }
+
+    enum KDFChoice: String, ExpressibleByArgument, CaseIterable {
+        case scrypt, pbkdf2
+    }
+
+    static var defaultKeystoreDirectory: String {
+        FileManager.default.homeDirectoryForCurrentUser.appendingPathComponent(".ethereum/keystore").path
+    }
+
+    /// Encrypts `key` and writes it as a new file readable by its owner only; never overwrites.
+    static func store(_ key: PrivateKey, options: WriteOptions) throws -> CommandOutput {
+        let directory = URL(fileURLWithPath: options.keystoredir)
+        try FileManager.default.createDirectory(
+            at: directory, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        let existing = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
+        let suffix = "--" + key.address.lowercaseHex.dropFirst(2)
+        if let clash = existing.first(where: { $0.hasSuffix(suffix) }) {
+            throw CLIError("a keystore for \(key.address) already exists: \(directory.appendingPathComponent(clash).path)")
+        }
+        let password = try options.resolvedPassword()
+        let file = try Keystore.encrypt(key, password: password, kdf: options.keyDerivation)
+        let path = directory.appendingPathComponent(Keystore.fileName(for: key.address)).path
+        try SecretFile.create(path: path, contents: file.jsonData)
+        return CommandOutput(
+            fields: ["address": key.address.checksummed, "file": path],
+            text: "Wallet \(key.address) saved in \(path)\nKeep the password: nothing can recover the key without it.")
+    }
+
+    struct Create: IexecCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a new random key and save it encrypted.")
+        @OptionGroup var options: WriteOptions
+        @OptionGroup var output: OutputOptions
+
+        func execute() throws -> CommandOutput {
+            try Wallet.store(PrivateKey.random(), options: options)
+        }
+    }
+
+    struct Import: IexecCommand {
+        static let configuration = CommandConfiguration(abstract: "Save an existing private key encrypted.")
+        @Argument(help: "The private key: 0x followed by 64 hex digits.")
+        var privateKey: String
+        @OptionGroup var options: WriteOptions
+        @OptionGroup var output: OutputOptions
+
+        func execute() throws -> CommandOutput {
+            let key: PrivateKey
+            do {
+                key = try PrivateKey(hex: privateKey)
+            } catch {
+                throw CLIError("private key: \(error)")
+            }
+            return try Wallet.store(key, options: options)
+        }
+    }
+
+    struct Show: IexecCommand {
+        static let configuration = CommandConfiguration(abstract: "Open a keystore and show its address.")
+        @Option(help: "The keystore file.")
+        var keystore: String
+        @Option(help: "Its password; prompted (no echo) when absent.")
+        var password: String?
+        @OptionGroup var output: OutputOptions
+
+        func execute() throws -> CommandOutput {
+            let key = try Wallet.open(keystore: keystore, password: password)
+            return CommandOutput(fields: ["address": key.address.checksummed], text: "Wallet \(key.address)")
+        }
+    }
+
+    /// Reads and decrypts a keystore file, asking for the password when none is given.
+    static func open(keystore path: String, password: String?) throws -> PrivateKey {
+        guard let data = FileManager.default.contents(atPath: path) else {
+            throw CLIError("keystore: cannot read \(path)")
+        }
+        let file = try KeystoreFile(jsonData: data)
+        let password = try password ?? PasswordPrompt.ask(prompt: "Password of \(path): ")
+        return try Keystore.decrypt(file, password: password)
+    }
+}
+
+/// Files that hold secrets: created exclusively with mode 0600, so no other user can ever read them.
+enum SecretFile {
+    static func create(path: String, contents: Data) throws {
+        let descriptor = open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard descriptor >= 0 else {
+            throw CLIError("cannot create \(path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(descriptor) }
+        let written = contents.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) }
+        guard written == contents.count, fsync(descriptor) == 0 else {
+            unlink(path)
+            throw CLIError("cannot write \(path): \(String(cString: strerror(errno)))")
+        }
+    }
+}
