@@ -144,70 +144,29 @@ public enum ABIValue: Hashable, Sendable, CustomStringConvertible {
     }
 }
 
-/// Small 256-bit helpers the codec needs (two's complement, decimal text), kept local so the ABI
-/// code does not depend on the general arithmetic.
+/// The two's-complement views of a 256-bit word the codec needs.
 enum ABINumberText {
     /// True when the top bit of the word is set.
     static func isNegative(_ word: UInt256) -> Bool { word.w3 >> 63 == 1 }
 
     /// Two's-complement negation modulo 2²⁵⁶.
-    static func negated(_ word: UInt256) -> UInt256 {
-        var limbs = [~word.w0, ~word.w1, ~word.w2, ~word.w3]
-        for index in 0..<4 {
-            let (sum, overflow) = limbs[index].addingReportingOverflow(1)
-            limbs[index] = sum
-            if !overflow { break }
-        }
-        return UInt256(w0: limbs[0], w1: limbs[1], w2: limbs[2], w3: limbs[3])
-    }
+    static func negated(_ word: UInt256) -> UInt256 { ~word &+ .one }
 
     /// True when no bit at or above `bits` is set.
     static func fitsUnsigned(_ word: UInt256, bits: Int) -> Bool {
-        let limbs = [word.w0, word.w1, word.w2, word.w3]
-        for index in 0..<4 {
-            let low = index * 64
-            if bits >= low + 64 { continue }
-            let allowed = bits <= low ? 0 : UInt64.max >> UInt64(64 - (bits - low))
-            if limbs[index] & ~allowed != 0 { return false }
-        }
-        return true
+        bits >= 256 || word >> bits == .zero
     }
 
     /// True when the word is the sign extension of its low `bits` bits (an `intN` value).
     static func fitsSigned(_ word: UInt256, bits: Int) -> Bool {
-        let magnitudeBits = bits - 1
-        return isNegative(word) ? fitsUnsigned(complemented(word), bits: magnitudeBits) : fitsUnsigned(word, bits: magnitudeBits)
-    }
-
-    /// Bitwise NOT.
-    static func complemented(_ word: UInt256) -> UInt256 {
-        UInt256(w0: ~word.w0, w1: ~word.w1, w2: ~word.w2, w3: ~word.w3)
+        fitsUnsigned(isNegative(word) ? ~word : word, bits: bits - 1)
     }
 
     /// The unsigned value in decimal.
-    static func decimal(_ value: UInt256) -> String {
-        var limbs = [value.w3, value.w2, value.w1, value.w0]
-        var chunks = [UInt64]()
-        let base: UInt64 = 10_000_000_000_000_000_000
-        repeat {
-            var remainder: UInt64 = 0
-            for index in 0..<4 {
-                let (quotient, rest) = base.dividingFullWidth((high: remainder, low: limbs[index]))
-                limbs[index] = quotient
-                remainder = rest
-            }
-            chunks.append(remainder)
-        } while limbs.contains { $0 != 0 }
-        var text = String(chunks.removeLast())
-        for chunk in chunks.reversed() {
-            let digits = String(chunk)
-            text += String(repeating: "0", count: 19 - digits.count) + digits
-        }
-        return text
-    }
+    static func decimal(_ value: UInt256) -> String { value.decimalString }
 
     /// The two's-complement word read as a signed value, in decimal.
     static func signedDecimal(_ word: UInt256) -> String {
-        isNegative(word) ? "-" + decimal(negated(word)) : decimal(word)
+        isNegative(word) ? "-" + negated(word).decimalString : word.decimalString
     }
 }
