@@ -10,7 +10,18 @@ struct CheckerError: Error, CustomStringConvertible {
 /// Typed access to a case's JSON fields.
 struct Input {
     let object: [String: Any]
-    init(_ object: [String: Any]) { self.object = object }
+    /// The same case read by our exact JSON parser, for inputs whose numbers must not be rounded.
+    let raw: JSONValue
+    init(_ object: [String: Any], raw: JSONValue = .null) {
+        self.object = object
+        self.raw = raw
+    }
+
+    /// A member as exact JSON text.
+    func rawJSON(_ key: String) throws -> String {
+        guard let member = raw[key] else { throw CheckerError("missing \(key)") }
+        return member.serialized
+    }
 
     func value(_ key: String) throws -> Any {
         guard let value = object[key] else { throw CheckerError("missing \(key)") }
@@ -26,7 +37,7 @@ struct Input {
 
     func object(_ key: String) throws -> Input {
         guard let nested = try value(key) as? [String: Any] else { throw CheckerError("\(key) is not an object") }
-        return Input(nested)
+        return Input(nested, raw: raw[key] ?? .null)
     }
 
     func privateKey() throws -> PrivateKey { try PrivateKey(hex: string("privateKey")) }

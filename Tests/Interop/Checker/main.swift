@@ -13,7 +13,7 @@ while let line = readLine(strippingNewline: true) {
         guard let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any] else {
             throw CheckerError("a case must be a JSON object")
         }
-        let input = Input(object)
+        let input = Input(object, raw: try JSONValue(parsing: line))
         answer["id"] = object["id"] ?? -1
         do {
             for (key, value) in try answerCase(input) { answer[key] = value }
@@ -38,6 +38,9 @@ func answerCase(_ input: Input) throws -> [String: Any] {
         return ["hash": EIP191.hash(message: message).hex, "signature": Hex.encode(signature.bytes)]
     case "tx": return try answerTransaction(input)
     case "rlp": return try answerRLP(input)
+    case "order": return try answerOrder(input)
+    case "typed": return try answerTypedData(input)
+    case "abi": return try answerABI(input)
     case "keystore": return try answerKeystore(input)
     case let other: throw CheckerError("unknown kind \(other)")
     }
