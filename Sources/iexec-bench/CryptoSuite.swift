@@ -124,6 +124,32 @@ enum PythonReferences {
 }
 
 extension CryptoSuite {
-    /// PoCo order hashes per second: filled in once the orders land.
-    func orderHashResults() throws -> [BenchResult] { [] }
+    /// PoCo order hashes per second (struct hash + typed-data digest), for an app order and a
+    /// request order whose `params` string is hashed each time, as the chain and market do.
+    func orderHashResults() throws -> [BenchResult] {
+        let domain = PoCoDomain(chainId: 134, hub: try Address(hex: "0x3eca1B216A7DF1C7689aEb259fFB83ADFB894E7f"))
+        let someone = try Address(hex: "0x2c7536E3605D9C16a7a3D7b1898e529396a65c23")
+        let appOrders = (0..<256).map { index in
+            AppOrder(app: someone, appprice: UInt256(UInt64(index)), volume: 1_000_000, tag: .zero,
+                     datasetrestrict: .zero, workerpoolrestrict: .zero, requesterrestrict: .zero,
+                     salt: Keccak256.hash(Array("salt \(index)".utf8)))
+        }
+        let requestOrders = (0..<256).map { index in
+            RequestOrder(app: someone, appmaxprice: 0, dataset: .zero, datasetmaxprice: 0, workerpool: .zero,
+                         workerpoolmaxprice: 1_000_000_000, requester: someone, volume: UInt256(UInt64(index + 1)),
+                         tag: .zero, category: 0, trust: 100, beneficiary: someone, callback: .zero,
+                         params: #"{"iexec_args":"pi 1000000","iexec_input_files":[]}"#,
+                         salt: Keccak256.hash(Array("salt \(index)".utf8)))
+        }
+        let appRate = measureRate(batch: appOrders.count) {
+            for order in appOrders { blackHole(order.hash(in: domain)) }
+        }
+        let requestRate = measureRate(batch: requestOrders.count) {
+            for order in requestOrders { blackHole(order.hash(in: domain)) }
+        }
+        return [
+            BenchResult(suite: suite, name: "order hash (AppOrder)", value: appRate, unit: "hashes/s"),
+            BenchResult(suite: suite, name: "order hash (RequestOrder)", value: requestRate, unit: "hashes/s"),
+        ]
+    }
 }
