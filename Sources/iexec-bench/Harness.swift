@@ -33,6 +33,18 @@ func measureRate(batch: Int, seconds: Double = 1.0, _ body: () -> Void) -> Doubl
     return Double(operations) / secondsElapsed
 }
 
+/// Measures two implementations of the same work in alternation (five rounds each, median), so that
+/// a noisy neighbour or frequency scaling weighs on both alike. Returns operations per second.
+func measurePair(batch: Int, _ ours: () -> Void, reference: () -> Void) -> (ours: Double, reference: Double) {
+    var oursRates: [Double] = []
+    var referenceRates: [Double] = []
+    for _ in 0..<5 {
+        oursRates.append(measureRate(batch: batch, seconds: 0.3, ours))
+        referenceRates.append(measureRate(batch: batch, seconds: 0.3, reference))
+    }
+    return (oursRates.sorted()[2], referenceRates.sorted()[2])
+}
+
 /// Prints the results as an aligned table, then one JSON object per line.
 func report(_ results: [BenchResult]) {
     let nameWidth = max(4, results.map(\.name.count).max() ?? 0)
@@ -48,8 +60,11 @@ func report(_ results: [BenchResult]) {
         }
         print(line)
     }
+    let machine = machineDescription()
     for result in results {
-        var object: [String: Any] = ["suite": result.suite, "name": result.name, "value": result.value, "unit": result.unit]
+        var object: [String: Any] = [
+            "suite": result.suite, "name": result.name, "value": result.value, "unit": result.unit, "machine": machine,
+        ]
         for (key, value) in result.extra { object[key] = value }
         let data = try! JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
         print(String(decoding: data, as: UTF8.self))
@@ -64,4 +79,13 @@ extension String {
     fileprivate func leftPadded(_ width: Int) -> String {
         count >= width ? self : String(repeating: " ", count: width - count) + self
     }
+}
+
+/// "CPU model, N cores" from /proc/cpuinfo, so every JSON line says where it was measured.
+func machineDescription() -> String {
+    let cores = ProcessInfo.processInfo.activeProcessorCount
+    let cpuinfo = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8)) ?? ""
+    let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
+        .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
+    return "\(model ?? "unknown CPU"), \(cores) cores"
 }
