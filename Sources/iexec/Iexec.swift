@@ -8,4 +8,24 @@ struct Iexec: ParsableCommand {
         abstract: "iexec-swift: wallets, signed PoCo orders, and (soon) the node, scheduler and workers.",
         subcommands: [Wallet.self, Order.self]
     )
+
+    /// Like ArgumentParser's `main()`, except that with `--raw` a usage error is also one JSON object,
+    /// so scripts reading `--raw` output never have to parse text.
+    static func main() {
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+        } catch let code as ExitCode {
+            exit(withError: code)
+        } catch {
+            let status = exitCode(for: error)
+            if arguments.contains("--raw"), status != .success {
+                let message = fullMessage(for: error).split(separator: "\n").first.map(String.init) ?? "\(error)"
+                print(JSONText.object(["ok": false, "error": message.replacingOccurrences(of: "Error: ", with: "")]))
+                exit(withError: status)
+            }
+            exit(withError: error)
+        }
+    }
 }

@@ -49,4 +49,13 @@ struct RawOutputTests {
         #expect(result.stderr.hasPrefix("iexec: error: keystore: cannot read /nonexistent/file"))
         #expect(result.stderr.split(separator: "\n").count == 1)
     }
+
+    @Test func usageErrorsAreJSONTooWithRaw() throws {
+        try #require(FileManager.default.isExecutableFile(atPath: Self.executable.path), "build iexec first")
+        let result = try Self.run(["order", "hash", "--type", "nonsense", "--raw"])
+        #expect(result.status == 64)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(object["ok"] as? Bool == false)
+        #expect((object["error"] as? String)?.contains("'nonsense' is invalid for '--type") == true)
+    }
 }
