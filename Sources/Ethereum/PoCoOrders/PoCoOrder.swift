@@ -28,13 +28,7 @@ extension PoCoOrder {
 
     /// Parses an order from JSON text (iexec-sdk's field names).
     public init(json: String) throws(OrderJSONError) {
-        let value: JSONValue
-        do throws(JSONError) {
-            value = try JSONValue(parsing: json)
-        } catch {
-            throw .invalidJSON(error)
-        }
-        try self.init(jsonValue: value)
+        try self.init(jsonValue: JSONValue(parsing: json.utf8, invalidJSON: OrderJSONError.invalidJSON))
     }
 
     /// The order as a JSON object: integers as decimal strings, addresses checksummed, hex
