@@ -48,11 +48,15 @@ extension PoCoOrder {
 }
 
 extension PoCoOrder {
-    /// Writes the fields as `json` does, every one a string. The order types' `encode(to:)`.
-    /// (Decoding goes through `JSONValue`: with `JSONDecoder`, integers written as JSON numbers
-    /// must fit in 64 bits, larger ones must be decimal strings as iexec-sdk writes them;
-    /// `init(json:)` has no such limit.)
-    public func encodeFields(to encoder: any Encoder) throws {
+    /// Decodes by the rules of `init(jsonValue:)`, through `JSONValue`. With `JSONDecoder`,
+    /// integers written as JSON numbers must fit in 64 bits, larger ones must be decimal strings
+    /// as iexec-sdk writes them; `init(json:)` has no such limit.
+    public init(from decoder: any Decoder) throws {
+        try self.init(jsonValue: JSONValue(from: decoder))
+    }
+
+    /// Encodes the fields as `json` writes them, every one a string.
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: OrderCodingKey.self)
         guard case .object(let members) = jsonValue else { return }
         for (name, value) in members {
