@@ -211,6 +211,19 @@ struct KeystoreTests {
         #expect(KeystoreError.unsupportedCipher("aes-128-cbc").description.contains("crypto.cipher"))
     }
 
+    /// The JSON is read strictly (RFC 8259): a key given twice (which reading would win?) or a
+    /// trailing comma is refused; a leading UTF-8 byte order mark is skipped.
+    @Test func jsonIsReadStrictly() throws {
+        let notJSON = KeystoreError.invalidJSON("the text does not parse as JSON")
+        let duplicateKDF = try Self.altered(#""kdf": "scrypt""#, #""kdf": "pbkdf2", "kdf": "scrypt""#)
+        #expect(throws: notJSON) { try KeystoreFile(json: duplicateKDF) }
+        let trailingComma = try Self.altered(#""version": 3}"#, #""version": 3,}"#)
+        #expect(throws: notJSON) { try KeystoreFile(json: trailingComma) }
+        let withByteOrderMark = Data([0xEF, 0xBB, 0xBF]) + Data(Self.ethAccountScrypt.utf8)
+        #expect(try KeystoreFile(jsonData: withByteOrderMark) == KeystoreFile(json: Self.ethAccountScrypt))
+        #expect(throws: notJSON) { try KeystoreFile(jsonData: Data([0xEF, 0xBB]) + Data(Self.ethAccountScrypt.utf8)) }
+    }
+
     @Test func badAddressFieldIsNamed() throws {
         let json = try Self.altered("2c7536E3605D9C16a7a3D7b1898e529396a65c23", "2c7536e3605d9c16a7a3D7b1898e529396a65c23")
         do {

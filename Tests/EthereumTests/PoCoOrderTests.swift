@@ -196,20 +196,8 @@ struct PoCoOrderTests {
 
     // MARK: - Cross-check on many generated orders
 
-    /// splitmix64, so the generated orders are the same on every run.
-    private struct SplitMix: RandomNumberGenerator {
-        var state: UInt64
-        mutating func next() -> UInt64 {
-            state &+= 0x9E37_79B9_7F4A_7C15
-            var z = state
-            z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-            z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-            return z ^ (z >> 31)
-        }
-    }
-
     @Test func fastPathAgreesWithGenericTypedData() throws {
-        var random = SplitMix(state: 712)
+        var random = SeededGenerator(seed: 712)
         func bytes(_ count: Int) -> [UInt8] { (0..<count).map { _ in UInt8.random(in: 0...255, using: &random) } }
         func address() throws -> Address { try Address(bytes(20)) }
         func word() throws -> Hash32 { try Hash32(bytes(32)) }

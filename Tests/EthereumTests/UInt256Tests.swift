@@ -6,19 +6,6 @@ import Testing
 // UInt256 is checked differentially against attaswift BigInt's BigUInt (arbitrary precision,
 // an independent implementation) on random operands, plus fixed edge cases.
 
-/// SplitMix64: small, deterministic, replayable from its printed seed.
-struct SeededGenerator: RandomNumberGenerator {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
-    }
-}
-
 /// A generator whose seed is printed, so that a failure can be replayed by setting
 /// `UINT256_TEST_SEED` to the printed value.
 func makeGenerator(_ test: String) -> SeededGenerator {

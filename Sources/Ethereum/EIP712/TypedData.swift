@@ -61,13 +61,7 @@ public struct TypedData: Hashable, Sendable {
 
     /// Parses the `eth_signTypedData_v4` JSON document.
     public init(json: String) throws(TypedDataError) {
-        let value: JSONValue
-        do throws(JSONError) {
-            value = try JSONValue(parsing: json)
-        } catch {
-            throw .invalidJSON(error)
-        }
-        try self.init(jsonValue: value)
+        try self.init(jsonValue: JSONValue(parsing: json.utf8, invalidJSON: TypedDataError.invalidJSON))
     }
 
     /// Reads `{"types": …, "primaryType": …, "domain": …, "message": …}`.

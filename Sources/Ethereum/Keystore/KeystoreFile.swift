@@ -51,12 +51,15 @@ public struct KeystoreFile: Sendable, Hashable {
 
     /// Parses keystore JSON bytes. The crypto object may be named `crypto` or `Crypto` (as some
     /// older tools wrote it); KDF numbers must be JSON integers.
+    ///
+    /// The text must be strict RFC 8259 JSON in UTF-8 (`JSONValue`'s parser: no duplicate keys, no
+    /// trailing commas), except that a leading UTF-8 byte order mark, which some Windows editors
+    /// write, is skipped (RFC 8259 § 8.1 allows it).
     public init(jsonData: Data) throws(KeystoreError) {
-        let root: JSONNode
-        do {
-            root = try JSONDecoder().decode(JSONNode.self, from: jsonData)
-        } catch {
-            throw .invalidJSON("the text does not parse as JSON")
+        let byteOrderMark: [UInt8] = [0xEF, 0xBB, 0xBF]
+        let text = jsonData.starts(with: byteOrderMark) ? jsonData.dropFirst(byteOrderMark.count) : jsonData
+        let root = try JSONValue(parsing: text) { _ in
+            KeystoreError.invalidJSON("the text does not parse as JSON")
         }
         guard case .object(let top) = root else { throw .invalidJSON("the top level is not an object") }
         let file = Fields(top, path: "")
@@ -163,73 +166,28 @@ private func quoted(_ text: String) -> String {
 
 // MARK: - JSON reading
 
-/// A parsed JSON value, so fields can be checked one by one with their path in errors.
-private enum JSONNode: Decodable {
-    case null
-    case bool(Bool)
-    case integer(Int)
-    case number(Double)
-    case string(String)
-    case array([JSONNode])
-    case object([String: JSONNode])
-
-    init(from decoder: any Decoder) throws {
-        let container = try decoder.singleValueContainer()
-        if container.decodeNil() {
-            self = .null
-        } else if let value = try? container.decode(Bool.self) {
-            self = .bool(value)
-        } else if let value = try? container.decode(Int.self) {
-            self = .integer(value)
-        } else if let value = try? container.decode(Double.self) {
-            self = .number(value)
-        } else if let value = try? container.decode(String.self) {
-            self = .string(value)
-        } else if let value = try? container.decode([JSONNode].self) {
-            self = .array(value)
-        } else {
-            self = .object(try container.decode([String: JSONNode].self))
-        }
-    }
-
-    var isNull: Bool {
-        if case .null = self { return true }
-        return false
-    }
-
-    var kind: String {
-        switch self {
-        case .null: return "null"
-        case .bool: return "a boolean"
-        case .integer, .number: return "a number"
-        case .string: return "a string"
-        case .array: return "an array"
-        case .object: return "an object"
-        }
-    }
-}
-
-/// One JSON object's members, with the path that prefixes its fields in errors.
+/// One JSON object's members, with the path that prefixes its fields in errors, so fields can be
+/// checked one by one.
 private struct Fields {
-    let members: [String: JSONNode]
+    let members: [String: JSONValue]
     let prefix: String
 
-    init(_ members: [String: JSONNode], path prefix: String) {
+    init(_ members: [String: JSONValue], path prefix: String) {
         self.members = members
         self.prefix = prefix
     }
 
     func path(_ key: String) -> String { prefix.isEmpty ? key : prefix + "." + key }
 
-    func value(_ key: String) throws(KeystoreError) -> JSONNode {
-        guard let value = members[key], !value.isNull else { throw .missingField(path(key)) }
+    func value(_ key: String) throws(KeystoreError) -> JSONValue {
+        guard let value = members[key], value != .null else { throw .missingField(path(key)) }
         return value
     }
 
     func object(_ key: String) throws(KeystoreError) -> Fields {
         let node = try value(key)
         guard case .object(let members) = node else {
-            throw .invalidField(path(key), reason: "expected an object, got \(node.kind)")
+            throw .invalidField(path(key), reason: "expected an object, got \(node.kindDescription)")
         }
         return Fields(members, path: path(key))
     }
@@ -237,33 +195,32 @@ private struct Fields {
     func string(_ key: String) throws(KeystoreError) -> String {
         let node = try value(key)
         guard case .string(let text) = node else {
-            throw .invalidField(path(key), reason: "expected a string, got \(node.kind)")
+            throw .invalidField(path(key), reason: "expected a string, got \(node.kindDescription)")
         }
         return text
     }
 
     func optionalString(_ key: String) throws(KeystoreError) -> String? {
-        guard let node = members[key], !node.isNull else { return nil }
-        guard case .string(let text) = node else {
-            throw .invalidField(path(key), reason: "expected a string, got \(node.kind)")
-        }
-        return text
+        guard let node = members[key], node != .null else { return nil }
+        return try string(key)
     }
 
     /// An integer; a JSON number written with a fraction or exponent counts when it is integral.
+    /// A literal that is not a 64-bit integer is read as a `Double` and named as one in the error
+    /// (`1e+300`, `4096.5`).
     func integer(_ key: String) throws(KeystoreError) -> Int {
         let node = try value(key)
-        switch node {
-        case .integer(let value):
-            return value
-        case .number(let value):
-            guard let integer = Int(exactly: value) else {
-                throw .invalidField(path(key), reason: "expected an integer, got \(value)")
-            }
-            return integer
-        default:
-            throw .invalidField(path(key), reason: "expected an integer, got \(node.kind)")
+        guard case .number(let literal) = node else {
+            throw .invalidField(path(key), reason: "expected an integer, got \(node.kindDescription)")
         }
+        if let integer = Int(literal) { return integer }
+        guard let number = Double(literal) else {
+            throw .invalidField(path(key), reason: "expected an integer, got \(literal)")
+        }
+        guard let integer = Int(exactly: number) else {
+            throw .invalidField(path(key), reason: "expected an integer, got \(number)")
+        }
+        return integer
     }
 
     func hex(_ key: String, count: Int? = nil) throws(KeystoreError) -> [UInt8] {

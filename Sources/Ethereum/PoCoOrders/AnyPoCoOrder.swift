@@ -32,13 +32,7 @@ public enum AnyPoCoOrder: Hashable, Sendable {
 
     /// Parses JSON text; see `init(jsonValue:)`.
     public init(json: String) throws(OrderJSONError) {
-        let value: JSONValue
-        do throws(JSONError) {
-            value = try JSONValue(parsing: json)
-        } catch {
-            throw .invalidJSON(error)
-        }
-        try self.init(jsonValue: value)
+        try self.init(jsonValue: JSONValue(parsing: json.utf8, invalidJSON: OrderJSONError.invalidJSON))
     }
 
     /// The wrapped order.

@@ -53,7 +53,7 @@ public struct DatasetOrder: PoCoOrder {
     /// `IexecLibOrders_v5.DATASETORDER_TYPEHASH`.
     public static let typeHash = Keccak256.hash(typeString)
     /// The type hash of `DatasetOrderOperation`, signed to presign or close the order.
-    public static let operationTypeHash = Keccak256.hash("DatasetOrderOperation(DatasetOrder order,uint256 operation)" + typeString)
+    public static let operationTypeHash = Keccak256.hash(DatasetOrderOperation.typeString)
 
     /// `keccak256(typeHash ‖ field words)` over the fixed layout; `params` hashed, `sign` excluded.
     public var structHash: Hash32 {
@@ -96,15 +96,5 @@ public struct DatasetOrder: PoCoOrder {
             requesterrestrict: try reader.address("requesterrestrict"),
             salt: try reader.bytes32("salt"),
             sign: try reader.signature())
-    }
-
-    /// Decodes by the rules of `init(jsonValue:)`.
-    public init(from decoder: any Decoder) throws {
-        try self.init(jsonValue: JSONValue(from: decoder))
-    }
-
-    /// Encodes as `json` writes it: every field a string.
-    public func encode(to encoder: any Encoder) throws {
-        try encodeFields(to: encoder)
     }
 }

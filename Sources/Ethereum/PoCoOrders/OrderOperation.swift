@@ -10,7 +10,8 @@ public enum OrderOperationType: UInt8, Hashable, Sendable, CaseIterable {
 /// When the transaction is not sent by the owner, `sign` must be the owner's EIP-712 signature of
 /// this operation struct (type `AppOrderOperation(AppOrder order,uint256 operation)AppOrder(…)`).
 /// The hub then keys `m_presigned` / `m_consumed` by the ORDER's hash, not the operation's.
-public struct OrderOperation<Order: PoCoOrder>: Hashable, Sendable {
+/// Hashed, signed and checked like an order, through `PoCoSignable`.
+public struct OrderOperation<Order: PoCoOrder>: PoCoSignable {
     /// The order being presigned or closed (its own `sign` plays no part here).
     public var order: Order
     /// Presign or close.
@@ -42,42 +43,17 @@ public struct OrderOperation<Order: PoCoOrder>: Hashable, Sendable {
         return words.hash()
     }
 
-    /// The digest the owner signs: `keccak256(0x1901 ‖ domain.separator ‖ structHash)`.
-    public func hash(in domain: PoCoDomain) -> Hash32 {
-        TypedData.digest(domainSeparator: domain.separator, structHash: structHash)
-    }
-
-    /// A copy whose `sign` is `key`'s signature of the operation in `domain` (65 bytes, v = 27/28).
-    public func signed(with key: PrivateKey, in domain: PoCoDomain) -> Self {
-        var copy = self
-        copy.sign = key.sign(digest: hash(in: domain)).bytes
-        return copy
-    }
-
-    /// The address that signed this operation in `domain`.
-    public func signer(in domain: PoCoDomain) throws(OrderSignatureError) -> Address {
-        guard !sign.isEmpty else { throw .unsigned(Self.typeName) }
-        do throws(Secp256k1Error) {
-            return try Signature(bytes: sign).recoverAddress(digest: hash(in: domain))
-        } catch {
-            throw .invalid(error)
-        }
-    }
-
-    /// The operation as generic `eth_signTypedData_v4` data.
-    public func typedData(in domain: PoCoDomain) -> TypedData {
-        let types = [
-            Self.typeName: [
-                TypedData.Field(name: "order", type: Order.typeName), TypedData.Field(name: "operation", type: "uint256"),
-            ],
+    /// This struct and the order's: `[typeName: (order, operation), Order.typeName: Order.fields]`.
+    public static var typedDataTypes: [String: [TypedData.Field]] {
+        [
+            typeName: [.init(name: "order", type: Order.typeName), .init(name: "operation", type: "uint256")],
             Order.typeName: Order.fields,
         ]
-        let message: JSONValue = .object(["order": order.messageValue, "operation": .number(String(operation.rawValue))])
-        do {
-            return try TypedData(types: types, primaryType: Self.typeName, domain: domain.eip712Domain, message: message)
-        } catch {
-            preconditionFailure("an order operation's typed data is valid by construction: \(error)")
-        }
+    }
+
+    /// The operation as a typed-data message: the order's message and the operation number.
+    public var messageValue: JSONValue {
+        .object(["order": order.messageValue, "operation": .number(String(operation.rawValue))])
     }
 }
 

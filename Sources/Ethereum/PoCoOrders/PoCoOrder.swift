@@ -1,27 +1,17 @@
 /// What the four PoCo orders (`AppOrder`, `DatasetOrder`, `WorkerpoolOrder`, `RequestOrder`) share:
-/// an EIP-712 struct with a fixed field layout, hashed and signed in a `PoCoDomain`.
+/// an EIP-712 struct with a fixed field layout, hashed and signed in a `PoCoDomain` (`hash(in:)`,
+/// `signed(with:in:)`, `signer(in:)` come from `PoCoSignable`), read from and written to
+/// iexec-sdk's JSON.
 ///
 /// The hashes are computed by dedicated code over the fixed layout (no generic typed-data path);
 /// `typedData(in:)` gives the same order as generic `TypedData`, which the tests use to cross-check.
-public protocol PoCoOrder: Hashable, Sendable, Codable {
-    /// The Solidity struct name, `AppOrder` etc.
-    static var typeName: String { get }
+public protocol PoCoOrder: PoCoSignable, Codable {
     /// The EIP-712 fields in struct order (`sign` is not one: it is not signed).
     static var fields: [TypedData.Field] { get }
     /// `keccak256(typeString)`.
     static var typeHash: Hash32 { get }
     /// The type hash of `<typeName>Operation(<typeName> order,uint256 operation)<typeString>`.
     static var operationTypeHash: Hash32 { get }
-
-    /// The order's signature: 65 bytes `r ‖ s ‖ v`, 64 bytes EIP-2098, or empty when unsigned
-    /// (presigned on chain, or not signed yet).
-    var sign: [UInt8] { get set }
-
-    /// `hashStruct(order)`: `keccak256(typeHash ‖ field words)`, `sign` excluded.
-    var structHash: Hash32 { get }
-
-    /// The fields as a typed-data message object (integers as decimal strings), `sign` excluded.
-    var messageValue: JSONValue { get }
 
     /// Reads an order from iexec-sdk's JSON object; see `OrderJSONError` for the rules.
     init(jsonValue: JSONValue) throws(OrderJSONError)
@@ -33,59 +23,12 @@ extension PoCoOrder {
         typeName + "(" + fields.map { "\($0.type) \($0.name)" }.joined(separator: ",") + ")"
     }
 
-    /// The order hash: `keccak256(0x1901 ‖ domain.separator ‖ structHash)`, the key of
-    /// `viewConsumed` / `viewPresigned` and the value in `OrdersMatched`.
-    public func hash(in domain: PoCoDomain) -> Hash32 {
-        TypedData.digest(domainSeparator: domain.separator, structHash: structHash)
-    }
-
-    /// A copy of the order whose `sign` is `key`'s signature of its hash in `domain` (65 bytes,
-    /// v = 27/28, as iexec-sdk produces). Named `signed` because `sign` is the signature field.
-    public func signed(with key: PrivateKey, in domain: PoCoDomain) -> Self {
-        var copy = self
-        copy.sign = key.sign(digest: hash(in: domain)).bytes
-        return copy
-    }
-
-    /// The address that signed this order in `domain`, recovered from `sign`.
-    ///
-    /// - Throws: `OrderSignatureError.unsigned` when `sign` is empty, `.invalid` when it is not a
-    ///   valid 65- or 64-byte low-s signature.
-    public func signer(in domain: PoCoDomain) throws(OrderSignatureError) -> Address {
-        guard !sign.isEmpty else { throw .unsigned(Self.typeName) }
-        do throws(Secp256k1Error) {
-            return try Signature(bytes: sign).recoverAddress(digest: hash(in: domain))
-        } catch {
-            throw .invalid(error)
-        }
-    }
-
-    /// True when `sign` is a valid signature of this order in `domain` by `account`.
-    public func isSigned(by account: Address, in domain: PoCoDomain) -> Bool {
-        (try? signer(in: domain)) == account
-    }
-
-    /// The order as generic `eth_signTypedData_v4` data (what a wallet would be asked to sign).
-    public func typedData(in domain: PoCoDomain) -> TypedData {
-        do {
-            return try TypedData(
-                types: [Self.typeName: Self.fields], primaryType: Self.typeName,
-                domain: domain.eip712Domain, message: messageValue)
-        } catch {
-            // The fields and message are built by this module from typed values.
-            preconditionFailure("an order's typed data is valid by construction: \(error)")
-        }
-    }
+    /// The order's only struct type: `[typeName: fields]`.
+    public static var typedDataTypes: [String: [TypedData.Field]] { [typeName: fields] }
 
     /// Parses an order from JSON text (iexec-sdk's field names).
     public init(json: String) throws(OrderJSONError) {
-        let value: JSONValue
-        do throws(JSONError) {
-            value = try JSONValue(parsing: json)
-        } catch {
-            throw .invalidJSON(error)
-        }
-        try self.init(jsonValue: value)
+        try self.init(jsonValue: JSONValue(parsing: json.utf8, invalidJSON: OrderJSONError.invalidJSON))
     }
 
     /// The order as a JSON object: integers as decimal strings, addresses checksummed, hex
@@ -105,11 +48,15 @@ extension PoCoOrder {
 }
 
 extension PoCoOrder {
-    /// Writes the fields as `json` does, every one a string. The order types' `encode(to:)`.
-    /// (Decoding goes through `JSONValue`: with `JSONDecoder`, integers written as JSON numbers
-    /// must fit in 64 bits, larger ones must be decimal strings as iexec-sdk writes them;
-    /// `init(json:)` has no such limit.)
-    public func encodeFields(to encoder: any Encoder) throws {
+    /// Decodes by the rules of `init(jsonValue:)`, through `JSONValue`. With `JSONDecoder`,
+    /// integers written as JSON numbers must fit in 64 bits, larger ones must be decimal strings
+    /// as iexec-sdk writes them; `init(json:)` has no such limit.
+    public init(from decoder: any Decoder) throws {
+        try self.init(jsonValue: JSONValue(from: decoder))
+    }
+
+    /// Encodes the fields as `json` writes them, every one a string.
+    public func encode(to encoder: any Encoder) throws {
         var container = encoder.container(keyedBy: OrderCodingKey.self)
         guard case .object(let members) = jsonValue else { return }
         for (name, value) in members {
@@ -126,19 +73,4 @@ struct OrderCodingKey: CodingKey {
     var intValue: Int? { nil }
     init(stringValue: String) { self.stringValue = stringValue }
     init?(intValue: Int) { nil }
-}
-
-/// Why an order's signature gives no signer.
-public enum OrderSignatureError: Error, Equatable, Sendable, CustomStringConvertible {
-    /// The order (type named) carries no signature.
-    case unsigned(String)
-    /// The signature bytes are not a valid signature.
-    case invalid(Secp256k1Error)
-
-    public var description: String {
-        switch self {
-        case .unsigned(let type): return "\(type) has no signature (sign is empty)"
-        case .invalid(let error): return "sign: \(error)"
-        }
-    }
 }

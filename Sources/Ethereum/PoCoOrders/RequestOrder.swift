@@ -83,7 +83,7 @@ public struct RequestOrder: PoCoOrder {
     /// `IexecLibOrders_v5.REQUESTORDER_TYPEHASH`.
     public static let typeHash = Keccak256.hash(typeString)
     /// The type hash of `RequestOrderOperation`, signed to presign or close the order.
-    public static let operationTypeHash = Keccak256.hash("RequestOrderOperation(RequestOrder order,uint256 operation)" + typeString)
+    public static let operationTypeHash = Keccak256.hash(RequestOrderOperation.typeString)
 
     /// `keccak256(typeHash ‖ field words)` over the fixed layout; `params` hashed, `sign` excluded.
     public var structHash: Hash32 {
@@ -147,15 +147,5 @@ public struct RequestOrder: PoCoOrder {
             params: try reader.string("params"),
             salt: try reader.bytes32("salt"),
             sign: try reader.signature())
-    }
-
-    /// Decodes by the rules of `init(jsonValue:)`.
-    public init(from decoder: any Decoder) throws {
-        try self.init(jsonValue: JSONValue(from: decoder))
-    }
-
-    /// Encodes as `json` writes it: every field a string.
-    public func encode(to encoder: any Encoder) throws {
-        try encodeFields(to: encoder)
     }
 }

@@ -1,4 +1,5 @@
-/// A JSON document as a value tree, the shape `eth_signTypedData_v4` and iExec orders arrive in.
+/// A JSON document as a value tree, the shape `eth_signTypedData_v4`, iExec orders and keystore
+/// files arrive in.
 ///
 /// Numbers keep the literal text they were written with (`"-12"`, `"1e3"`,
 /// `"115792089237316195423570985008687907853269984665640564039457584007913129639935"`), so integers
@@ -29,6 +30,18 @@ public enum JSONValue: Hashable, Sendable {
     /// Parses JSON from UTF-8 bytes.
     public init<Bytes: Collection>(parsing bytes: Bytes) throws(JSONError) where Bytes.Element == UInt8 {
         self = try JSONParser.parse(Array(bytes))
+    }
+
+    /// Parses JSON from UTF-8 bytes, reporting a syntax error as the reader's own error (each
+    /// reader of a JSON format wraps `JSONError` in its `invalidJSON` case).
+    init<Bytes: Collection, Failure: Error>(
+        parsing bytes: Bytes, invalidJSON: (JSONError) -> Failure
+    ) throws(Failure) where Bytes.Element == UInt8 {
+        do throws(JSONError) {
+            self = try JSONParser.parse(Array(bytes))
+        } catch {
+            throw invalidJSON(error)
+        }
     }
 
     /// The value of member `key` when this is an object that has it.
