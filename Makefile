@@ -34,7 +34,7 @@ bench:
 	@Tests/Interop/setup-venv.sh >/dev/null
 	$(SWIFT) run -c release iexec-bench crypto
 
-## make fuzz: the decoder fuzzers (RLP, ABI, raw transactions); FUZZ_RUNS inputs each.
+## make fuzz: the decoder fuzzers (RLP, ABI, raw transactions, JSON); FUZZ_RUNS inputs each.
 FUZZ_RUNS ?= 1000000
 fuzz: deps
 	@scripts/fuzz.sh $(FUZZ_RUNS)

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Fuzzes the decoders that face the network with libFuzzer (the toolchain's -sanitize=fuzzer, with
-# AddressSanitizer): RLP, raw transactions, ABI. Each harness in Tests/Fuzz/ is compiled together
+# AddressSanitizer): RLP, raw transactions, ABI, JSON. Each harness in Tests/Fuzz/ is compiled together
 # with the Ethereum module's sources (all but the keystore, which needs swift-crypto) into one
 # binary under .build-fuzz/, and starts from the valid inputs in Tests/Fuzz/seeds/ (made with pyrlp,
 # eth-account and eth-abi). Usage: scripts/fuzz.sh [RUNS] [harness…]   (default 1000000, all)
@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 runs="${1:-1000000}"
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(rlp transaction abi)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(rlp transaction abi json)
 out=.build-fuzz
 mkdir -p "$out"
 mapfile -t sources < <(find Sources/Ethereum -name '*.swift' -not -path '*/Keystore/*' | sort)
