@@ -36,12 +36,13 @@ for harness in "${harnesses[@]}"; do
   # (allocated once, kept for the process's life) as leaks. Memory errors and traps still stop the run.
   log="$out/$harness.log"
   if ASAN_OPTIONS=detect_leaks=0 "$out/$harness" -runs="$runs" -max_len=2048 -print_final_stats=1 \
+       -artifact_prefix="$out/$harness-" \
        "$corpus" >"$log" 2>&1; then
     grep -E "stat::number_of_executed_units|stat::peak_rss" "$log"
     echo "== $harness: no crash in $runs inputs"
   else
     tail -n 40 "$log"
-    echo "== $harness: FAILED (libFuzzer saved the crashing input as crash-* here; log: $log)"
+    echo "== $harness: FAILED (the crashing input is $out/$harness-crash-*; log: $log)"
     exit 1
   fi
 done
