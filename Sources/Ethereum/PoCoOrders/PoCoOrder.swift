@@ -6,6 +6,9 @@
 /// The hashes are computed by dedicated code over the fixed layout (no generic typed-data path);
 /// `typedData(in:)` gives the same order as generic `TypedData`, which the tests use to cross-check.
 public protocol PoCoOrder: PoCoSignable, Codable {
+    /// How many tasks the order offers or asks for in all.
+    var volume: UInt256 { get }
+
     /// The EIP-712 fields in struct order (`sign` is not one: it is not signed).
     static var fields: [TypedData.Field] { get }
     /// `keccak256(typeString)`.
