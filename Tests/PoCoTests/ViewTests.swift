@@ -228,6 +228,34 @@ struct ViewTests {
         }
     }
 
+    @Test func viewsOfARealMatch() throws {
+        var bed = Testbed()
+        let market = try MarketFixture(&bed)
+        var orders = market.orders(MarketTerms(volume: 4))
+        orders.app.volume = 6
+        market.sign(&orders)
+        let volumeView = PoCoView.computeDealVolume(orders.app, orders.dataset, orders.workerpool, orders.request)
+        #expect(try bed.engine.view(volumeView) == [.uint(4)])
+        let (dealid, _) = try market.match(&bed, orders)
+        let engine = bed.engine
+        // The app order has 2 left, the others none: no further volume.
+        #expect(try engine.view(volumeView) == [.uint(0)])
+        #expect(engine.viewConsumed(orders.app.hash(in: bed.domain)) == 4)
+        #expect(engine.viewConsumed(orders.request.hash(in: bed.domain)) == 4)
+        let deal = engine.viewDeal(dealid)
+        #expect(deal.botSize == 4 && deal.requester == market.requester.address && deal.sponsor == market.requester.address)
+        #expect(try engine.view(.viewDeal(dealid)) == [deal.abiValue])
+        #expect(try engine.view(.viewDealABILegacyPt1(dealid))
+            == [.address(market.app), .address(market.appOwner.address), .uint(3),
+                .address(market.dataset), .address(market.datasetOwner.address), .uint(2),
+                .address(market.workerpool), .address(market.workerpoolOwner.address), .uint(10)])
+        #expect(try engine.view(.viewConfigABILegacy(dealid))
+            == [.uint(0), .uint(UInt256(bed.time)), .uint(0), .uint(4), .uint(deal.workerStake), .uint(deal.schedulerRewardRatio)])
+        // The requester locked (3 + 2 + 10) · 4; the scheduler (10 · 30 / 100) · 4.
+        #expect(try engine.view(.viewAccount(market.requester.address)) == [.tuple([.uint(1_000_000 - 60), .uint(60)])])
+        #expect(engine.frozenOf(market.workerpoolOwner.address) == 12)
+    }
+
     @Test func resultForOnlyWhenCompleted() throws {
         let taskid = Keccak256.hash("task")
         func engine(_ task: PoCo.Task?) -> PoCoEngine {
