@@ -43,7 +43,9 @@ extension PoCoEngine {
                                       sponsor: Address) throws(PoCoError) -> Hash32 {
         let tag = try checkCompatibility(apporder, datasetorder, workerpoolorder, requestorder)
         let ids = try authenticate(apporder, datasetorder, workerpoolorder, requestorder)
-        let volume = try dealVolume(apporder, datasetorder, workerpoolorder, requestorder, ids)
+        let volume = try dealVolume(app: apporder, appHash: ids.appHash, dataset: datasetorder, datasetHash: ids.datasetHash,
+                                    workerpool: workerpoolorder, workerpoolHash: ids.workerpoolHash,
+                                    request: requestorder, requestHash: ids.requestHash)
         guard !volume.isZero else { throw .matchOrders(.noVolume) }
 
         let botFirst = state.uint(.consumed(ids.requestHash))
@@ -170,16 +172,6 @@ extension PoCoEngine {
     }
 
     /// min over the orders of volume − consumed (the dataset's only when the request has one).
-    private func dealVolume(_ apporder: AppOrder, _ datasetorder: DatasetOrder, _ workerpoolorder: WorkerpoolOrder,
-                            _ requestorder: RequestOrder, _ ids: MatchedOrders) throws(PoCoError) -> UInt256 {
-        var volume = try apporder.volume.minus(state.uint(.consumed(ids.appHash)))
-        if ids.hasDataset {
-            volume = min(volume, try datasetorder.volume.minus(state.uint(.consumed(ids.datasetHash))))
-        }
-        volume = min(volume, try workerpoolorder.volume.minus(state.uint(.consumed(ids.workerpoolHash))))
-        return min(volume, try requestorder.volume.minus(state.uint(.consumed(ids.requestHash))))
-    }
-
     private mutating func consume(_ orderHash: Hash32, _ volume: UInt256) throws(PoCoError) {
         state.setUInt(.consumed(orderHash), try state.uint(.consumed(orderHash)).plus(volume))
     }
