@@ -129,6 +129,7 @@ public struct PoCoEngine: Sendable {
         case .registry(let call): return try execute(call)
         case .governance(let call): return try execute(call)
         case .orders(let call): return try execute(call)
+        case .lifecycle(let call): return try execute(call)
         }
     }
 
@@ -148,6 +149,7 @@ public enum PoCoCall: Hashable, Sendable {
     case registry(RegistryCall)
     case governance(GovernanceCall)
     case orders(OrderManagementCall)
+    case lifecycle(LifecycleCall)
 
     /// Only the native escrow's deposits take value.
     var isPayable: Bool {
