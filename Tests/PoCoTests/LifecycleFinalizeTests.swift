@@ -129,4 +129,19 @@ struct LifecycleFinalizeTests {
         try bed.call(.lifecycle(.finalize(taskid: other, results: [], resultsCallback: callbackData)), from: F.scheduler)
         #expect(bed.state.task(other)?.resultsCallback == callbackData)
     }
+
+    @Test func sharesRoundDownWithoutIntermediateOverflow() throws {
+        // OpenZeppelin's Math.mulDiv keeps the 512-bit product; so must the shares and the 2/3 score.
+        // Expected values: Python integers, (2**256 - 1) * 5 // 11 and so on.
+        #expect(try UInt256.max.mulDiv(5, 11)
+            == UInt256(decimal: "52632767835143725192532265913039958115122720302563892745207992730869604381788"))
+        #expect(try UInt256.max.mulDiv(2, 3)
+            == UInt256(decimal: "77194726158210796949047323339125271902179989777093709359638389338608753093290"))
+        #expect(try ((UInt256.one << 255) + 12_345).mulDiv(254, 255)
+            == UInt256(decimal: "57669001306428065956053000376875938421040345304064124051023973211784186146696"))
+        #expect(try UInt256(1_287_002).mulDiv(6, 11) == 702_001)
+        #expect(throws: PoCoError.arithmeticOverflow) { try UInt256(7).mulDiv(1, 0) }
+        #expect(UInt256(0).floorLog2 == 0 && UInt256(1).floorLog2 == 0 && UInt256(99).floorLog2 == 6)
+        #expect(UInt256.max.floorLog2 == 255)
+    }
 }
