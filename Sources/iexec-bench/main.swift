@@ -1,10 +1,11 @@
 import Foundation
 
 /// `iexec-bench <suite>`: runs one benchmark suite in this (release) build and prints its table,
-/// then one JSON object per result. Suites: crypto.
+/// then one JSON object per result. Suites: crypto, poco.
 let arguments = CommandLine.arguments.dropFirst()
 let suites: [String: () throws -> [BenchResult]] = [
     "crypto": { try CryptoSuite().run() },
+    "poco": { try PoCoSuite().run() },
 ]
 guard let name = arguments.first, let suite = suites[name] else {
     let known = suites.keys.sorted().joined(separator: ", ")
