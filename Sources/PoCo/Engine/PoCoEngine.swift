@@ -132,6 +132,7 @@ public struct PoCoEngine: Sendable {
         case .governance(let call): return try execute(call)
         case .orders(let call): return try execute(call)
         case .matching(let call): return try execute(call)
+        case .lifecycle(let call): return try execute(call)
         }
     }
 
@@ -152,6 +153,7 @@ public enum PoCoCall: Hashable, Sendable {
     case governance(GovernanceCall)
     case orders(OrderManagementCall)
     case matching(MatchingCall)
+    case lifecycle(LifecycleCall)
 
     /// Only the native escrow's deposits take value.
     var isPayable: Bool {
