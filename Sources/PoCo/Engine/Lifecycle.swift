@@ -104,8 +104,8 @@ extension PoCoEngine {
         let deal = try self.deal(of: task)
         // iExec's failedWork: refund, then seize the scheduler stake and lock it on the kitty
         // (`rewardAndLock`: Reward and Lock, no Transfer).
-        try unlock(deal.sponsor, try Self.taskPrice(deal))
-        let poolStake = try Self.schedulerStake(deal)
+        try unlock(deal.sponsor, try deal.taskPrice())
+        let poolStake = try deal.schedulerStake()
         try seize(deal.workerpool.owner, poolStake, ref: taskid)
         try reward(PoCoConstants.kittyAddress, poolStake, ref: taskid, emitTransfer: false)
         try lock(PoCoConstants.kittyAddress, poolStake, emitTransfer: false)
@@ -130,16 +130,6 @@ extension PoCoEngine {
     func requireScheduler(of taskid: Hash32) throws(PoCoError) {
         let owner = state.task(taskid).flatMap { state.deal($0.dealid) }?.workerpool.owner ?? .zero
         guard context.sender == owner else { throw .lifecycle(.onlyScheduler) }
-    }
-
-    /// What the sponsor locked per task: app + dataset + workerpool prices (checked, as Solidity).
-    static func taskPrice(_ deal: Deal) throws(PoCoError) -> UInt256 {
-        try deal.app.price.plus(deal.dataset.price).plus(deal.workerpool.price)
-    }
-
-    /// The scheduler's stake per task: workerpool price · 30 / 100.
-    static func schedulerStake(_ deal: Deal) throws(PoCoError) -> UInt256 {
-        try deal.workerpool.price.times(UInt256(PoCoConstants.workerpoolStakeRatio)).over(100)
     }
 
     /// A contribution's signatures, in iExec's order: a TEE task needs an enclave challenge; the

@@ -74,7 +74,7 @@ extension PoCoEngine {
     /// prices; the scheduler's stake is unlocked and it takes its share of the kitty. What stays in
     /// the pot is the workerpool price, for distributeRewards.
     private mutating func payForSuccess(deal: Deal, taskid: Hash32) throws(PoCoError) {
-        try seize(deal.sponsor, try Self.taskPrice(deal), ref: taskid)
+        try seize(deal.sponsor, try deal.taskPrice(), ref: taskid)
         if !deal.app.price.isZero {
             try reward(deal.app.owner, deal.app.price, ref: taskid)
         }
@@ -83,7 +83,7 @@ extension PoCoEngine {
         if !deal.dataset.price.isZero {
             try reward(deal.dataset.owner, deal.dataset.price, ref: taskid)
         }
-        try unlock(deal.workerpool.owner, try Self.schedulerStake(deal))
+        try unlock(deal.workerpool.owner, try deal.schedulerStake())
         let kitty = state.account(PoCoConstants.kittyAddress).frozen
         if !kitty.isZero {
             // kittyMin ≤ share ≤ kitty, with share = 10 % of the kitty in between.
@@ -110,7 +110,7 @@ extension PoCoEngine {
                 totalReward = try totalReward.plus(deal.workerStake)
                 // iExec pays the winners before it seizes the losers' stakes (its proxy holds every
                 // locked nRLC); here the stakes enter the pot now, their Seize events come below.
-                try takeIntoPot(worker, deal.workerStake)
+                try seize(worker, deal.workerStake, ref: taskid, emitEvent: false)
             }
         }
         let workersReward = try totalReward.times(try UInt256(100).minus(deal.schedulerRewardRatio)).over(100)
@@ -133,13 +133,5 @@ extension PoCoEngine {
             }
         }
         try reward(deal.workerpool.owner, totalReward, ref: taskid)
-    }
-
-    /// `seize`'s move (frozen → the call's pot) without its event.
-    private mutating func takeIntoPot(_ account: Address, _ value: UInt256) throws(PoCoError) {
-        var target = state.account(account)
-        target.frozen = try target.frozen.minus(value)
-        state.setAccount(account, target)
-        pot = try pot.plus(value)
     }
 }

@@ -70,11 +70,9 @@ extension PoCoEngine {
         try consume(ids.workerpoolHash, volume)
         try consume(ids.requestHash, volume)
 
-        let taskPrice = try deal.app.price.plus(deal.dataset.price).plus(deal.workerpool.price)
-        try lock(sponsor, try taskPrice.times(volume))
+        try lock(sponsor, try deal.taskPrice().times(volume))
         // Integer division before the multiplication by the volume, as iExec does.
-        let schedulerStake = try deal.workerpool.price.times(UInt256(PoCoConstants.workerpoolStakeRatio)).over(100)
-        try lock(deal.workerpool.owner, try schedulerStake.times(volume))
+        try lock(deal.workerpool.owner, try deal.schedulerStake().times(volume))
 
         emit(.schedulerNotice(workerpool: deal.workerpool.pointer, dealid: dealid))
         emit(.ordersMatched(dealid: dealid, appHash: ids.appHash, datasetHash: ids.datasetHash,

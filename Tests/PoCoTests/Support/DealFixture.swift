@@ -82,7 +82,7 @@ struct DealFixture {
         bed.engine.state.beginJournal()
         do {
             bed.engine.state.setDeal(dealid, deal)
-            try bed.engine.lock(sponsor, deal.taskPrice * terms.volume)
+            try bed.engine.lock(sponsor, deal.taskPrice() * terms.volume)
             // Integer division first, then · volume, as matchOrders.
             try bed.engine.lock(Self.scheduler, terms.workerpoolPrice * 30 / 100 * terms.volume)
         } catch {
