@@ -30,6 +30,9 @@ struct EscrowTests {
         #expect(bed.balance(alice) == 1 && bed.balance(bob) == 9)
         #expect(receipt.payouts == [NativePayout(to: alice, wei: 500)])
         bed.expectRevert(.invalidArrayLength, .escrow(.depositForArray(amounts: [1], targets: [alice, bob])), from: alice)
+        // A zero target is reported before the shortfall, as iExec mints first.
+        bed.expectRevert(.mintToZeroAddress, .escrow(.depositForArray(amounts: [1], targets: [.zero])), from: alice)
+        bed.expectRevert(.mintToZeroAddress, .escrow(.depositFor(target: .zero)), from: alice, value: 1_000_000_000)
         // Solidity's checked subtraction: the value does not cover the amounts (Panic 0x11).
         bed.expectRevert(.arithmeticOverflow, .escrow(.depositForArray(amounts: [2], targets: [alice])), from: alice,
                          value: UInt256(1_999_999_999))
@@ -62,6 +65,8 @@ struct EscrowTests {
         #expect(bed.balance(alice) == 70 && bed.balance(bob) == 30)
         bed.expectRevert(.transferExceedsBalance, .token(.transfer(to: bob, value: 71)), from: alice)
         bed.expectRevert(.transferToZeroAddress, .token(.transfer(to: .zero, value: 1)), from: alice)
+        // transferFrom the zero address would look like a mint: refused before anything else.
+        bed.expectRevert(.transferFromZeroAddress, .token(.transferFrom(from: .zero, to: alice, value: 0)), from: alice)
 
         try bed.call(.token(.approve(spender: bob, value: 20)), from: alice)
         #expect(bed.state.uint(.allowance(owner: alice, spender: bob)) == 20)

@@ -37,7 +37,7 @@ struct RegistryTests {
         #expect(dataset.output == .address(Testbed.config.predictDataset(owner: owner, name: "d", multiaddr: [1], checksum: .zero)))
         bed.expectRevert(.assetExists, .registry(.createDataset(owner: owner, name: "d", multiaddr: [1], checksum: .zero)),
                          from: owner)
-        bed.expectRevert(.transferToZeroAddress, .registry(.createWorkerpool(owner: .zero, description: "x")), from: owner)
+        bed.expectRevert(.assetMintToZeroAddress, .registry(.createWorkerpool(owner: .zero, description: "x")), from: owner)
     }
 
     @Test func ownershipTransfer() throws {
@@ -48,8 +48,10 @@ struct RegistryTests {
                          .registry(.transferAsset(kind: .workerpool, from: owner, to: other, asset: pool)), from: other)
         bed.expectRevert(.notRegistered(.app, pool),
                          .registry(.transferAsset(kind: .app, from: owner, to: other, asset: pool)), from: owner)
-        bed.expectRevert(.transferToZeroAddress,
+        bed.expectRevert(.assetTransferToZeroAddress,
                          .registry(.transferAsset(kind: .workerpool, from: owner, to: .zero, asset: pool)), from: owner)
+        bed.expectRevert(.assetTransferNotOwnToken,
+                         .registry(.transferAsset(kind: .workerpool, from: other, to: owner, asset: pool)), from: owner)
         try bed.call(.registry(.transferAsset(kind: .workerpool, from: owner, to: other, asset: pool)), from: owner)
         #expect(bed.state.workerpool(pool)?.owner == other)
         #expect(bed.state.uint(.assetBalance(.workerpool, owner: owner)) == 0)

@@ -44,8 +44,9 @@ extension PoCoEngine {
             guard amounts.count == targets.count else { throw .invalidArrayLength }
             var remaining = context.value
             for (amount, target) in zip(amounts, targets) {
-                remaining = try remaining.minus(try amount.times(weiPerNRLC))
+                // iExec mints, then charges the value (so a zero target is reported before a shortfall).
                 try mint(target, amount)
+                remaining = try remaining.minus(try amount.times(weiPerNRLC))
             }
             if !remaining.isZero { payouts.append(NativePayout(to: context.sender, wei: remaining)) }
         case .withdraw(let amount):
@@ -90,6 +91,7 @@ extension PoCoEngine {
 
     /// ERC-20 transfer of free balance.
     private mutating func transferFree(from: Address, to: Address, _ value: UInt256) throws(PoCoError) {
+        guard from != .zero else { throw .transferFromZeroAddress }
         guard to != .zero else { throw .transferToZeroAddress }
         var source = state.account(from)
         guard source.balance >= value else { throw .transferExceedsBalance }
@@ -102,7 +104,7 @@ extension PoCoEngine {
     }
 
     private mutating func mint(_ account: Address, _ amount: UInt256) throws(PoCoError) {
-        guard account != .zero else { throw .transferToZeroAddress }
+        guard account != .zero else { throw .mintToZeroAddress }
         state.setUInt(.totalSupply, try state.uint(.totalSupply).plus(amount))
         var target = state.account(account)
         target.balance = try target.balance.plus(amount)

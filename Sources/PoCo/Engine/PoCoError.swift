@@ -35,6 +35,13 @@ public enum PoCoError: Error, Hashable, Sendable, CustomStringConvertible {
     case notAssetOwnerOrApproved
     /// A registry's `ownerOf` for a token id no entry has.
     case nonexistentToken
+    /// ERC-20 transfers and mints that name the zero address as source or target.
+    case transferFromZeroAddress
+    case mintToZeroAddress
+    /// ERC-721: a transfer whose `from` is not the asset's owner, to the zero address, or a mint to it.
+    case assetTransferNotOwnToken
+    case assetTransferToZeroAddress
+    case assetMintToZeroAddress
     /// A registry's `balanceOf` for the zero address.
     case balanceQueryForZeroAddress
     /// depositForArray / initializeArray / initializeAndClaimArray with arrays of different lengths.
@@ -71,6 +78,11 @@ public enum PoCoError: Error, Hashable, Sendable, CustomStringConvertible {
         case .insufficientAllowance: return "ERC20: insufficient allowance"
         case .notAssetOwnerOrApproved: return "ERC721: transfer caller is not owner nor approved"
         case .nonexistentToken: return "ERC721: owner query for nonexistent token"
+        case .transferFromZeroAddress: return "ERC20: transfer from the zero address"
+        case .mintToZeroAddress: return "ERC20: mint to the zero address"
+        case .assetTransferNotOwnToken: return "ERC721: transfer of token that is not own"
+        case .assetTransferToZeroAddress: return "ERC721: transfer to the zero address"
+        case .assetMintToZeroAddress: return "ERC721: mint to the zero address"
         case .balanceQueryForZeroAddress: return "ERC721: balance query for the zero address"
         case .invalidArrayLength: return "invalid-array-length"
         case .notPayable: return "function is not payable: send no value"

@@ -54,7 +54,7 @@ extension PoCoEngine {
 
     /// Counts a new asset and emits its ERC-721 mint.
     private mutating func register(_ kind: AssetKind, _ address: Address, owner: Address) throws(PoCoError) {
-        guard owner != .zero else { throw .transferToZeroAddress }
+        guard owner != .zero else { throw .assetMintToZeroAddress }
         state.setUInt(.assetCount(kind), try state.uint(.assetCount(kind)).plus(1))
         state.setUInt(.assetBalance(kind, owner: owner), try state.uint(.assetBalance(kind, owner: owner)).plus(1))
         emit(.assetTransfer(from: .zero, to: owner, tokenId: Self.tokenId(address)), from: config.registry(kind))
@@ -62,8 +62,11 @@ extension PoCoEngine {
 
     private mutating func transferAsset(_ kind: AssetKind, from: Address, to: Address, asset: Address) throws(PoCoError) {
         guard let owner = assetOwner(kind, asset) else { throw .notRegistered(kind, asset) }
-        guard owner == from, context.sender == owner else { throw .notAssetOwnerOrApproved }
-        guard to != .zero else { throw .transferToZeroAddress }
+        // OpenZeppelin 3.3's order: caller, then `from`, then `to`. **Here** there are no
+        // ERC-721 approvals, so only the owner may transfer.
+        guard context.sender == owner else { throw .notAssetOwnerOrApproved }
+        guard owner == from else { throw .assetTransferNotOwnToken }
+        guard to != .zero else { throw .assetTransferToZeroAddress }
         switch kind {
         case .app:
             if var app = state.app(asset) { app.owner = to; state.setApp(asset, app) }
