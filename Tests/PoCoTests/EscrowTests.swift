@@ -93,3 +93,17 @@ struct EscrowTests {
         bed.checkConservation()
     }
 }
+
+@Suite("Receipts report the previous value of every changed key")
+struct ReceiptPreviousValuesTests {
+    @Test func previousValuesAlignWithChanges() throws {
+        var bed = Testbed()
+        let alice = Testbed.key(10).address, bob = Testbed.key(11).address
+        try bed.fund(alice, 10)
+        let receipt = try bed.call(.token(.transfer(to: bob, value: 4)), from: alice)
+        #expect(receipt.changes.count == receipt.previousValues.count)
+        let byKey = Dictionary(uniqueKeysWithValues: zip(receipt.changes.map(\.key), receipt.previousValues))
+        #expect(byKey[.account(alice)] == .some(.account(Account(balance: 10))))
+        #expect(byKey[.account(bob)] == .some(nil))
+    }
+}

@@ -146,13 +146,14 @@ extension PoCoEngine {
         emit(.unlock(owner: account, amount: value))
     }
 
-    /// Frozen → the call's pot (`Seize`, no Transfer).
-    mutating func seize(_ account: Address, _ value: UInt256, ref: Hash32) throws(PoCoError) {
+    /// Frozen → the call's pot (`Seize`, no Transfer). With `emitEvent` false the caller emits the
+    /// `Seize` itself, where iExec's event order puts it.
+    mutating func seize(_ account: Address, _ value: UInt256, ref: Hash32, emitEvent: Bool = true) throws(PoCoError) {
         var target = state.account(account)
         target.frozen = try target.frozen.minus(value)
         state.setAccount(account, target)
         pot = try pot.plus(value)
-        emit(.seize(owner: account, amount: value, ref: ref))
+        if emitEvent { emit(.seize(owner: account, amount: value, ref: ref)) }
     }
 
     /// The call's pot → free balance (`Transfer(hub → account)`, `Reward`).

@@ -78,6 +78,8 @@ public struct CallReceipt: Hashable, Sendable {
     public var logs: [PoCoLog]
     /// Each state key the call changed, with its new value, in first-write order.
     public var changes: [StateChange]
+    /// The value each changed key had before the call (aligned with `changes`; nil = absent).
+    public var previousValues: [StateValue?]
     /// Native coin leaving the hub; the chain credits it to the recipients.
     public var payouts: [NativePayout]
 }
@@ -111,8 +113,8 @@ public struct PoCoEngine: Sendable {
             if !context.value.isZero && !call.isPayable { throw PoCoError.notPayable }
             let output = try execute(call)
             precondition(pot.isZero, "PoCo engine bug: a call seized \(pot) nRLC it did not pay out")
-            let changes = state.commitJournal()
-            return CallReceipt(output: output, logs: logs, changes: changes, payouts: payouts)
+            let (changes, previous) = state.commitJournal()
+            return CallReceipt(output: output, logs: logs, changes: changes, previousValues: previous, payouts: payouts)
         } catch {
             state.rollbackJournal()
             pot = .zero
@@ -129,6 +131,8 @@ public struct PoCoEngine: Sendable {
         case .registry(let call): return try execute(call)
         case .governance(let call): return try execute(call)
         case .orders(let call): return try execute(call)
+        case .matching(let call): return try execute(call)
+        case .lifecycle(let call): return try execute(call)
         }
     }
 
@@ -148,6 +152,8 @@ public enum PoCoCall: Hashable, Sendable {
     case registry(RegistryCall)
     case governance(GovernanceCall)
     case orders(OrderManagementCall)
+    case matching(MatchingCall)
+    case lifecycle(LifecycleCall)
 
     /// Only the native escrow's deposits take value.
     var isPayable: Bool {

@@ -33,6 +33,10 @@ public enum PoCoError: Error, Hashable, Sendable, CustomStringConvertible {
     /// An ERC-721 transfer by someone who neither owns nor is approved for the asset, or from a
     /// wrong `from`.
     case notAssetOwnerOrApproved
+    /// A registry's `ownerOf` for a token id no entry has.
+    case nonexistentToken
+    /// A registry's `balanceOf` for the zero address.
+    case balanceQueryForZeroAddress
     /// depositForArray / initializeArray / initializeAndClaimArray with arrays of different lengths.
     case invalidArrayLength
     /// Native coin sent to a function that is not payable.
@@ -66,6 +70,8 @@ public enum PoCoError: Error, Hashable, Sendable, CustomStringConvertible {
         case .approveToZeroAddress: return "ERC20: approve to the zero address"
         case .insufficientAllowance: return "ERC20: insufficient allowance"
         case .notAssetOwnerOrApproved: return "ERC721: transfer caller is not owner nor approved"
+        case .nonexistentToken: return "ERC721: owner query for nonexistent token"
+        case .balanceQueryForZeroAddress: return "ERC721: balance query for the zero address"
         case .invalidArrayLength: return "invalid-array-length"
         case .notPayable: return "function is not payable: send no value"
         case .unknownCategory: return "unknown category"

@@ -61,12 +61,13 @@ public struct Deal: Hashable, Sendable {
         self.sponsor = sponsor
     }
 
-    /// What the sponsor pays per task: app + dataset + workerpool prices.
-    public var taskPrice: UInt256 { app.price &+ dataset.price &+ workerpool.price }
+    /// What the sponsor pays per task: app + dataset + workerpool prices (checked, as Solidity).
+    public func taskPrice() throws(PoCoError) -> UInt256 {
+        try app.price.plus(dataset.price).plus(workerpool.price)
+    }
 
-    /// The scheduler's stake per task: workerpool price · 30 / 100 (integer division first, as iExec).
-    public var schedulerStakePerTask: UInt256 {
-        workerpool.price.multipliedFullWidth(by: UInt256(PoCoConstants.workerpoolStakeRatio)).low
-            .quotientAndRemainder(dividingBy: 100).quotient
+    /// The scheduler's stake per task: workerpool price · 30 / 100 (checked, integer division).
+    public func schedulerStake() throws(PoCoError) -> UInt256 {
+        try workerpool.price.times(UInt256(PoCoConstants.workerpoolStakeRatio)).over(100)
     }
 }

@@ -37,16 +37,21 @@ public struct PoCoState: Sendable, Equatable {
         journalOrder.removeAll(keepingCapacity: true)
     }
 
-    /// Keeps the call's writes and returns the keys whose value differs from before the call.
-    mutating func commitJournal() -> [StateChange] {
+    /// Keeps the call's writes and returns the keys whose value differs from before the call, with
+    /// the values they had before.
+    mutating func commitJournal() -> (changes: [StateChange], previous: [StateValue?]) {
         var changes: [StateChange] = []
+        var previous: [StateValue?] = []
         for key in journalOrder {
             let original = journal[key] ?? nil
             let current = storage[key]
-            if original != current { changes.append(StateChange(key: key, value: current)) }
+            if original != current {
+                changes.append(StateChange(key: key, value: current))
+                previous.append(original)
+            }
         }
         beginJournal()
-        return changes
+        return (changes, previous)
     }
 
     /// Puts back every value the call changed.
