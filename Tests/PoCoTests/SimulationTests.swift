@@ -265,3 +265,82 @@ struct SimulationTests {
         }
     }
 }
+
+/// The PoCo scheduler, on the engine and on its arithmetic mirror.
+@Suite("Sabotage simulation: PoCo")
+struct PoCoSimulationTests {
+    /// The engine run and the model run draw the same numbers, so every count, every score and
+    /// every worker's earnings must be equal: this checks the ledger's calls against the engine and
+    /// the model's arithmetic against iExec's rules as the engine implements them. At trust 5 and
+    /// lie rate 0.1, scores reach solo weight (score ≥ 18) within the run, liars included, so
+    /// replicated, solo and lying-solo tasks all occur.
+    @Test(arguments: [true, false])
+    func engineAndModelAgree(collusion: Bool) throws {
+        let parameters = try SabotageParameters(workers: 20, liarFraction: 0.35, lieRate: 0.1, collusion: collusion)
+        var engine = try PoCoEngineLedger(workers: 20, trust: 5, tasks: 600, tasksPerDeal: 250)
+        var model = PoCoModelLedger(workers: 20, trust: 5)
+        let (population, onEngine) = try PoCoSimulation.run(on: &engine, parameters: parameters, trust: 5, tasks: 600,
+                                                            seed: 77)
+        let (_, onModel) = try PoCoSimulation.run(on: &model, parameters: parameters, trust: 5, tasks: 600, seed: 77)
+        #expect(onEngine == onModel)
+        #expect((0..<20).map { engine.score(of: $0) } == model.scores)
+        #expect(onEngine.replicasPerTask > 1 && onEngine.secondHalf.replicasPerTask < onEngine.replicasPerTask)
+        #expect(model.scores.contains { $0 >= 18 })
+        // Liars that reached solo weight lie unchecked: errors with or without collusion.
+        #expect(onEngine.acceptedErrors > 0)
+        #expect(onEngine.earnings.indices.contains { population.isLiar[$0] && onEngine.earnings[$0] > 0 })
+        let state = engine.engine.state
+        #expect(state.totalHeld == state.uint(.totalSupply))
+        // Every task ended (three deals of 250, 250 and 100 tasks).
+        let tasks = state.storage.values.compactMap { value -> TaskStatus? in
+            if case .task(let task) = value { return task.status }
+            return nil
+        }
+        #expect(tasks.count == 600 && tasks.allSatisfy { $0 == .completed })
+    }
+
+    /// Trust 1: one replica per task, through contributeAndFinalize: no stake, no score, 99 % of
+    /// the price to the worker.
+    @Test func trustOneIsOneReplica() throws {
+        let parameters = try SabotageParameters(workers: 10, liarFraction: 0.2, lieRate: 1, collusion: false)
+        var engine = try PoCoEngineLedger(workers: 10, trust: 1, tasks: 50)
+        var model = PoCoModelLedger(workers: 10, trust: 1)
+        let (population, tally) = try PoCoSimulation.run(on: &engine, parameters: parameters, trust: 1, tasks: 50, seed: 3)
+        let (_, modelTally) = try PoCoSimulation.run(on: &model, parameters: parameters, trust: 1, tasks: 50, seed: 3)
+        #expect(tally == modelTally)
+        #expect(tally.replicas == 50 && tally.earnings.reduce(0, +) == 50 * 990_000_000)
+        #expect(tally.acceptedErrors > 0 && tally.acceptedErrors < 50)
+        #expect(population.isLiar.count(where: { $0 }) == 2 && (0..<10).allSatisfy { engine.score(of: $0) == 0 })
+    }
+
+    /// Three new workers weigh 2 · 2 · 2 = 8 < 100: no consensus is possible at trust 100, so every
+    /// task is abandoned, then claimed past its final deadline; the stakes come back.
+    @Test func tasksWithoutConsensusAreClaimed() throws {
+        let parameters = try SabotageParameters(workers: 3, liarFraction: 0, lieRate: 0, collusion: false)
+        var engine = try PoCoEngineLedger(workers: 3, trust: 100, tasks: 4)
+        let (_, tally) = try PoCoSimulation.run(on: &engine, parameters: parameters, trust: 100, tasks: 4, seed: 1)
+        #expect(tally.failedTasks == 4 && tally.replicas == 12 && tally.earnings == [0, 0, 0])
+        let state = engine.engine.state
+        let statuses = state.storage.values.compactMap { value -> TaskStatus? in
+            if case .task(let task) = value { return task.status }
+            return nil
+        }
+        #expect(statuses == [.failed, .failed, .failed, .failed])
+        #expect(engine.workers.allSatisfy { state.account($0).frozen.isZero })
+        #expect(state.totalHeld == state.uint(.totalSupply))
+    }
+
+    /// At trust 100 new workers weigh 2: the scheduler hands out seven replicates in one wave.
+    @Test func sevenNewWorkersAtTrust100() throws {
+        let parameters = try SabotageParameters(workers: 100, liarFraction: 0, lieRate: 0, collusion: false)
+        var model = PoCoModelLedger(workers: 100, trust: 100)
+        let (_, tally) = try PoCoSimulation.run(on: &model, parameters: parameters, trust: 100, tasks: 1, seed: 1)
+        #expect(tally.replicas == 7 && tally.acceptedErrors == 0)
+        #expect(model.scores.count(where: { $0 == 1 }) == 7 && model.scores.reduce(0, +) == 7)
+        // Seven equal log2 weights share 99 % of the price: 141,428,571 nRLC each.
+        #expect(tally.earnings.filter { $0 != 0 } == [Int64](repeating: 141_428_571, count: 7))
+        #expect(throws: SimulationError.invalidTrust(0)) {
+            try PoCoSimulation.run(on: &model, parameters: parameters, trust: 0, tasks: 1, seed: 1)
+        }
+    }
+}

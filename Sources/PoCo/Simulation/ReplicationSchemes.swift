@@ -134,7 +134,8 @@ public enum ReplicationSimulation {
         let population = Population(parameters, using: &rng)
         var tally = SabotageTally(workers: population.count)
         var boinc = BOINCAdaptiveReplication(workers: population.count)
-        for _ in 0..<tasks {
+        for index in 0..<tasks {
+            if index == tasks / 2 { tally.markHalfway() }
             let outcome: TaskOutcome
             switch scheme {
             case .boincAdaptive: outcome = boinc.run(population, using: &rng)

@@ -8,6 +8,9 @@ public enum SimulationError: Error, Hashable, Sendable, CustomStringConvertible 
     case invalidTaskCount(Int)
     /// A trust level below 1.
     case invalidTrust(UInt64)
+    /// The PoCo engine refused a call the simulated scheduler or a worker made (a simulator bug, or
+    /// an engine one): which call, for which task (counted from 0), and the revert reason.
+    case engineReverted(call: String, task: Int, reason: String)
 
     public var description: String {
         switch self {
@@ -15,6 +18,7 @@ public enum SimulationError: Error, Hashable, Sendable, CustomStringConvertible 
         case .probabilityOutOfRange(let name, let value): return "\(name): \(value) is not within [0, 1]"
         case .invalidTaskCount(let count): return "tasks: \(count) given, at least 1 needed"
         case .invalidTrust(let trust): return "trust: \(trust) given, at least 1 needed"
+        case .engineReverted(let call, let task, let reason): return "task \(task): \(call) reverted: \(reason)"
         }
     }
 }

@@ -45,6 +45,22 @@ public struct SabotageTally: Hashable, Sendable {
     public private(set) var replicas = 0
     /// Net nRLC per worker: rewards minus forfeited stakes.
     public private(set) var earnings: [Int64]
+    /// The counters when `markHalfway()` was called: the second half of a run, past the warm-up in
+    /// which reputations and trust build up, is `current − halfway`.
+    public private(set) var halfway: Counts?
+
+    /// The counters of a stretch of tasks.
+    public struct Counts: Hashable, Sendable {
+        public var tasks = 0
+        public var acceptedErrors = 0
+        public var failedTasks = 0
+        public var replicas = 0
+
+        /// Accepted wrong results per task.
+        public var errorRate: Double { tasks == 0 ? 0 : Double(acceptedErrors) / Double(tasks) }
+        /// Replicas computed per task.
+        public var replicasPerTask: Double { tasks == 0 ? 0 : Double(replicas) / Double(tasks) }
+    }
 
     public init(workers: Int) {
         earnings = [Int64](repeating: 0, count: max(0, workers))
@@ -59,6 +75,23 @@ public struct SabotageTally: Hashable, Sendable {
         case .some(let result) where !result.isCorrect: acceptedErrors += 1
         default: break
         }
+    }
+
+    /// The counters so far.
+    public var counts: Counts {
+        Counts(tasks: tasks, acceptedErrors: acceptedErrors, failedTasks: failedTasks, replicas: replicas)
+    }
+
+    /// Remembers the counters now (a runner calls it after half its tasks).
+    public mutating func markHalfway() {
+        halfway = counts
+    }
+
+    /// The tasks since `markHalfway()` (all of them if it was never called).
+    public var secondHalf: Counts {
+        let start = halfway ?? Counts()
+        return Counts(tasks: tasks - start.tasks, acceptedErrors: acceptedErrors - start.acceptedErrors,
+                      failedTasks: failedTasks - start.failedTasks, replicas: replicas - start.replicas)
     }
 
     /// Adds `amount` nRLC (negative for a loss) to `worker`'s earnings; unknown workers are ignored.
