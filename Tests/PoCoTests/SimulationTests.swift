@@ -342,5 +342,9 @@ struct PoCoSimulationTests {
         #expect(throws: SimulationError.invalidTrust(0)) {
             try PoCoSimulation.run(on: &model, parameters: parameters, trust: 0, tasks: 1, seed: 1)
         }
+        let five = try SabotageParameters(workers: 5, liarFraction: 0, lieRate: 0, collusion: false)
+        #expect(throws: SimulationError.workerCountMismatch(ledger: 100, population: 5)) {
+            try PoCoSimulation.run(on: &model, parameters: five, trust: 100, tasks: 1, seed: 1)
+        }
     }
 }

@@ -1,9 +1,12 @@
 /// A replicate as the scheduler sees it: the worker's consensus weight when it got the replicate,
 /// and its result once contributed (nil while the worker is still computing).
 public struct ScheduledReplica<Result: Hashable & Sendable>: Hashable, Sendable {
+    /// The worker's weight, max(score / 3, 3) − 1, when it got the replicate.
     public var weight: UInt64
+    /// The contributed result; nil while pending.
     public var contribution: Result?
 
+    /// A replicate of `weight`, pending unless `contribution` is given.
     public init(weight: UInt64, contribution: Result? = nil) {
         self.weight = weight
         self.contribution = contribution

@@ -25,8 +25,11 @@ public struct PoCoEngineLedger: PoCoSabotageLedger {
     public private(set) var time: UInt64 = 1_700_000_000
     /// Every worker's address, by worker number.
     public let workers: [Address]
+    /// The deals' trust.
     public let trust: UInt64
+    /// The workerpool price and policies (the workerpool keeps iExec's default policies: 30 %, 1 %).
     public let price: PriceModel
+    /// The volume of each request order, hence of each deal.
     public let tasksPerDeal: Int
 
     private let scheduler: PrivateKey
@@ -91,21 +94,27 @@ public struct PoCoEngineLedger: PoCoSabotageLedger {
         for worker in workers { try deposit(Self.workerDeposit, for: worker) }
     }
 
+    /// Number of workers.
+    public var workerCount: Int { workers.count }
+    /// The engine's score of the worker (saturated to UInt64).
     public func score(of worker: Int) -> UInt64 {
         guard workers.indices.contains(worker) else { return 0 }
         let score = engine.state.score(workers[worker])
         return score.w1 | score.w2 | score.w3 == 0 ? score.w0 : .max
     }
 
+    /// Whether the worker's free balance covers a stake.
     public func canStake(_ worker: Int) -> Bool {
         workers.indices.contains(worker)
             && engine.state.account(workers[worker]).balance >= UInt256(UInt64(price.workerStake))
     }
 
+    /// Advances the clock by one block.
     public mutating func nextBlock() {
         time += Self.blockInterval
     }
 
+    /// Starts a deal when needed, then initializes the task (sent by the scheduler).
     public mutating func openTask(_ index: Int) throws(SimulationError) {
         taskIndex = index
         contributions.removeAll(keepingCapacity: true)
@@ -127,7 +136,12 @@ public struct PoCoEngineLedger: PoCoSabotageLedger {
         deal = current
     }
 
+    /// `contribute` (or `contributeAndFinalize` at trust 1) from the worker, with the scheduler's
+    /// authorization; true once the task has left ACTIVE.
     public mutating func contribute(worker: Int, result: ReplicaResult) throws(SimulationError) -> Bool {
+        guard workers.indices.contains(worker) else {
+            throw .workerCountMismatch(ledger: workers.count, population: worker + 1)
+        }
         let address = workers[worker]
         let digest = Self.digest(of: result, taskid: taskid)
         let authorization = EIP191.sign(
@@ -149,6 +163,8 @@ public struct PoCoEngineLedger: PoCoSabotageLedger {
         return engine.state.task(taskid)?.status != .active
     }
 
+    /// Every winner reveals in the next block, the scheduler finalizes in the one after; returns the
+    /// result whose digest the engine recorded.
     public mutating func finalizeTask() throws(SimulationError) -> ReplicaResult {
         if !finalizedAtOnce {
             guard let consensus = engine.state.task(taskid)?.consensusValue else {
@@ -171,6 +187,7 @@ public struct PoCoEngineLedger: PoCoSabotageLedger {
         return accepted.result
     }
 
+    /// Leaves the task to `claim` at the end of the run.
     public mutating func abandonTask() throws(SimulationError) {
         guard let task = engine.state.task(taskid) else { return }
         abandoned.append((taskid, task.finalDeadline))

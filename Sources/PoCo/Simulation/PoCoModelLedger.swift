@@ -10,7 +10,9 @@
 ///   + 1 when more than one worker contributed; each loser forfeits its stake, score · 2 / 3.
 /// - claim: nobody gains or loses; stakes come back.
 public struct PoCoModelLedger: PoCoSabotageLedger {
+    /// The tasks' trust (at least 1).
     public let trust: UInt64
+    /// The workerpool price and policies.
     public let price: PriceModel
     /// Each worker's score.
     public private(set) var scores: [UInt64]
@@ -21,6 +23,7 @@ public struct PoCoModelLedger: PoCoSabotageLedger {
     private var consensus: ReplicaResult?
     private var finalizedAtOnce = false
 
+    /// `workers` new workers (score 0, no earnings) at `trust`.
     public init(workers: Int, trust: UInt64, price: PriceModel = PriceModel()) {
         self.trust = max(trust, 1)
         self.price = price
@@ -28,12 +31,20 @@ public struct PoCoModelLedger: PoCoSabotageLedger {
         net = [Int64](repeating: 0, count: max(0, workers))
     }
 
+    /// Number of workers.
+    public var workerCount: Int { scores.count }
+    /// The worker's score (0 for an unknown worker).
     public func score(of worker: Int) -> UInt64 { scores.indices.contains(worker) ? scores[worker] : 0 }
+    /// Any known worker: the model has no balances to run out of.
     public func canStake(_ worker: Int) -> Bool { scores.indices.contains(worker) }
+    /// Net nRLC per worker.
     public func earnings() -> [Int64] { net }
+    /// The model has no clock.
     public mutating func nextBlock() {}
+    /// Nothing is pending at the end: abandoned tasks cost nobody anything.
     public mutating func close() {}
 
+    /// Clears the previous task: a fresh consensus with total 1.
     public mutating func openTask(_ index: Int) {
         contributions.removeAll(keepingCapacity: true)
         groups.removeAll(keepingCapacity: true)
@@ -42,7 +53,9 @@ public struct PoCoModelLedger: PoCoSabotageLedger {
         finalizedAtOnce = false
     }
 
+    /// Adds the worker's weight to its result's group; true once a group reaches consensus.
     public mutating func contribute(worker: Int, result: ReplicaResult) -> Bool {
+        guard scores.indices.contains(worker) else { return consensus != nil }
         if trust == 1 && contributions.isEmpty {
             net[worker] += price.taskPrice * (100 - price.schedulerRewardRatio) / 100
             contributions.append((worker, result, 0))
@@ -64,12 +77,14 @@ public struct PoCoModelLedger: PoCoSabotageLedger {
         return consensus != nil
     }
 
+    /// Pays, punishes and scores as `finalize` does when every winner revealed.
     public mutating func finalizeTask() -> ReplicaResult {
         guard let consensus else { return .correct }
         if finalizedAtOnce { return consensus }
         let winners = contributions.filter { $0.result == consensus }
         let losers = contributions.count - winners.count
-        let totalLogWeight = winners.reduce(UInt64(0)) { $0 + Self.floorLog2($1.weight) }
+        // Every weight is at least 2, so each winner adds at least 1.
+        let totalLogWeight = max(1, winners.reduce(UInt64(0)) { $0 + Self.floorLog2($1.weight) })
         let pot = price.taskPrice + Int64(losers) * price.workerStake
         let workersReward = pot * (100 - price.schedulerRewardRatio) / 100
         for contribution in contributions {
@@ -84,6 +99,7 @@ public struct PoCoModelLedger: PoCoSabotageLedger {
         return consensus
     }
 
+    /// A claim moves no reward and no score.
     public mutating func abandonTask() {}
 
     static func floorLog2(_ value: UInt64) -> UInt64 {

@@ -1,6 +1,8 @@
 /// The chain a simulated PoCo scheduler works on, one task at a time: the real engine
 /// (`PoCoEngineLedger`) or its arithmetic mirror (`PoCoModelLedger`). Workers are numbered 0..<n.
 public protocol PoCoSabotageLedger {
+    /// How many workers the ledger knows.
+    var workerCount: Int { get }
     /// The worker's PoCo score (reputation) now.
     func score(of worker: Int) -> UInt64
     /// Whether the worker can lock a contribution stake now.
@@ -39,6 +41,7 @@ public struct PoCoScheduler: Hashable, Sendable {
     /// The deal's trust.
     public let trust: UInt64
 
+    /// A scheduler for deals of `trust`.
     public init(trust: UInt64) {
         self.trust = trust
     }
@@ -89,6 +92,9 @@ public enum PoCoSimulation {
         throws(SimulationError) -> (Population, SabotageTally) {
         guard tasks >= 1 else { throw .invalidTaskCount(tasks) }
         guard trust >= 1 else { throw .invalidTrust(trust) }
+        guard ledger.workerCount == parameters.workers else {
+            throw .workerCountMismatch(ledger: ledger.workerCount, population: parameters.workers)
+        }
         var rng = SplitMix64(seed: seed)
         let population = Population(parameters, using: &rng)
         let scheduler = PoCoScheduler(trust: trust)

@@ -7,6 +7,7 @@ public struct TaskOutcome: Hashable, Sendable {
     /// Every replica computed for the task, discarded rounds included.
     public var computed: Int
 
+    /// An outcome with its deciding replicas, accepted result and replica count.
     public init(deciding: [Replica], accepted: ReplicaResult?, computed: Int) {
         self.deciding = deciding
         self.accepted = accepted
@@ -29,6 +30,7 @@ public struct BOINCAdaptiveReplication: Hashable, Sendable {
     /// n for each host.
     public private(set) var consecutiveValid: [Int]
 
+    /// `workers` hosts with no valid result yet.
     public init(workers: Int) {
         consecutiveValid = [Int](repeating: 0, count: max(0, workers))
     }

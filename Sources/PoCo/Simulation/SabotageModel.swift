@@ -11,7 +11,10 @@ public enum SimulationError: Error, Hashable, Sendable, CustomStringConvertible 
     /// The PoCo engine refused a call the simulated scheduler or a worker made (a simulator bug, or
     /// an engine one): which call, for which task (counted from 0), and the revert reason.
     case engineReverted(call: String, task: Int, reason: String)
+    /// A ledger set up for another number of workers than the population has.
+    case workerCountMismatch(ledger: Int, population: Int)
 
+    /// One line naming the parameter and what is wrong with it.
     public var description: String {
         switch self {
         case .tooFewWorkers(let count, let minimum): return "workers: \(count) given, at least \(minimum) needed"
@@ -19,6 +22,8 @@ public enum SimulationError: Error, Hashable, Sendable, CustomStringConvertible 
         case .invalidTaskCount(let count): return "tasks: \(count) given, at least 1 needed"
         case .invalidTrust(let trust): return "trust: \(trust) given, at least 1 needed"
         case .engineReverted(let call, let task, let reason): return "task \(task): \(call) reverted: \(reason)"
+        case .workerCountMismatch(let ledger, let population):
+            return "workers: the ledger has \(ledger), the population \(population)"
         }
     }
 }
@@ -67,6 +72,7 @@ public struct SabotageParameters: Hashable, Sendable {
 
 /// The workers of a simulation: which of them lie, what each returns, and how a scheduler picks them.
 public struct Population: Hashable, Sendable {
+    /// The parameters the population was drawn from.
     public let parameters: SabotageParameters
     /// `isLiar[w]` for worker w in 0..<workers.
     public let isLiar: [Bool]
@@ -84,6 +90,7 @@ public struct Population: Hashable, Sendable {
         isLiar = liars
     }
 
+    /// Number of workers.
     public var count: Int { isLiar.count }
 
     /// What `worker` returns on one replica: a liar lies with probability s (one draw per replica
@@ -110,9 +117,12 @@ public struct Population: Hashable, Sendable {
 
 /// One result handed back to the scheduler: who computed it and what it is.
 public struct Replica: Hashable, Sendable {
+    /// The worker's number.
     public var worker: Int
+    /// What it returned.
     public var result: ReplicaResult
 
+    /// `worker`'s replica returning `result`.
     public init(worker: Int, result: ReplicaResult) {
         self.worker = worker
         self.result = result

@@ -5,17 +5,23 @@
 /// forfeits its stake. A task with no accepted result pays nobody and forfeits nothing.
 public struct PriceModel: Hashable, Sendable {
     /// The workerpool price per task, nRLC.
-    public var taskPrice: Int64
+    public let taskPrice: Int64
     /// A contributor's stake, percent of the task price (iExec's default policy: 30).
-    public var workerStakeRatio: Int64
+    public let workerStakeRatio: Int64
     /// The scheduler's share of the workers' pot, percent (iExec's default policy: 1).
-    public var schedulerRewardRatio: Int64
+    public let schedulerRewardRatio: Int64
 
+    /// Defaults: 1 RLC per task, iExec's default workerpool policies (stake 30 %, scheduler 1 %).
+    /// The price is clamped to 0…`maximumTaskPrice` and the ratios to 0…100, so no settlement can
+    /// overflow.
     public init(taskPrice: Int64 = 1_000_000_000, workerStakeRatio: Int64 = 30, schedulerRewardRatio: Int64 = 1) {
-        self.taskPrice = taskPrice
-        self.workerStakeRatio = workerStakeRatio
-        self.schedulerRewardRatio = schedulerRewardRatio
+        self.taskPrice = min(max(taskPrice, 0), Self.maximumTaskPrice)
+        self.workerStakeRatio = min(max(workerStakeRatio, 0), 100)
+        self.schedulerRewardRatio = min(max(schedulerRewardRatio, 0), 100)
     }
+
+    /// 1,000 RLC per task.
+    public static let maximumTaskPrice: Int64 = 1_000_000_000_000
 
     /// taskPrice · workerStakeRatio / 100, rounded down as PoCo does.
     public var workerStake: Int64 { taskPrice * workerStakeRatio / 100 }
@@ -51,9 +57,13 @@ public struct SabotageTally: Hashable, Sendable {
 
     /// The counters of a stretch of tasks.
     public struct Counts: Hashable, Sendable {
+        /// Tasks run.
         public var tasks = 0
+        /// Tasks whose accepted result was wrong.
         public var acceptedErrors = 0
+        /// Tasks without a result.
         public var failedTasks = 0
+        /// Replicas computed.
         public var replicas = 0
 
         /// Accepted wrong results per task.
@@ -62,6 +72,7 @@ public struct SabotageTally: Hashable, Sendable {
         public var replicasPerTask: Double { tasks == 0 ? 0 : Double(replicas) / Double(tasks) }
     }
 
+    /// An empty tally for `workers` workers.
     public init(workers: Int) {
         earnings = [Int64](repeating: 0, count: max(0, workers))
     }
@@ -94,10 +105,12 @@ public struct SabotageTally: Hashable, Sendable {
                       failedTasks: failedTasks - start.failedTasks, replicas: replicas - start.replicas)
     }
 
-    /// Adds `amount` nRLC (negative for a loss) to `worker`'s earnings; unknown workers are ignored.
+    /// Adds `amount` nRLC (negative for a loss) to `worker`'s earnings, saturating at the Int64
+    /// bounds; unknown workers are ignored.
     public mutating func credit(_ worker: Int, _ amount: Int64) {
         guard earnings.indices.contains(worker) else { return }
-        earnings[worker] += amount
+        let (sum, overflow) = earnings[worker].addingReportingOverflow(amount)
+        earnings[worker] = overflow ? (amount > 0 ? .max : .min) : sum
     }
 
     /// Counts a task and pays its contributors by `price`.

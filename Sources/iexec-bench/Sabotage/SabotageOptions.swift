@@ -1,7 +1,8 @@
+import Foundation
 import PoCo
 
 /// A scheme the sabotage suite can run.
-enum SabotageScheme: String, CaseIterable {
+enum SabotageScheme: String, CaseIterable, Sendable {
     /// PoCo v5 on the real engine.
     case pocoV5 = "poco-v5"
     /// PoCo v5's rules as plain arithmetic (`PoCoModelLedger`): for exploring, not in the default run.
@@ -20,8 +21,8 @@ struct SabotageUsageError: Error, CustomStringConvertible {
 }
 
 /// `iexec-bench sabotage [--tasks N] [--seed N] [--workers N] [--trust T,…] [--lie-rate s,…]
-/// [--liar-fraction f,…] [--collusion yes|no|both] [--scheme name,…]`.
-struct SabotageOptions {
+/// [--liar-fraction f,…] [--collusion yes|no|both] [--scheme name,…] [--jobs N]`.
+struct SabotageOptions: Sendable {
     var tasks = 100_000
     var seed: UInt64 = 1
     var workers = 100
@@ -30,10 +31,13 @@ struct SabotageOptions {
     var liarFractions: [Double] = [0.05, 0.2, 0.35]
     var collusion: [Bool] = [false, true]
     var schemes: [SabotageScheme] = SabotageScheme.standard
+    /// Rows run at once (each on its own thread).
+    var jobs = ProcessInfo.processInfo.activeProcessorCount
 
     static let usage = """
         usage: iexec-bench sabotage [--tasks N] [--seed N] [--workers N] [--trust T[,T…]] [--lie-rate s[,s…]]
                                     [--liar-fraction f[,f…]] [--collusion yes|no|both] [--scheme name[,name…]]
+                                    [--jobs N]
         schemes: \(SabotageScheme.allCases.map(\.rawValue).joined(separator: ", "))
         """
 
@@ -44,11 +48,11 @@ struct SabotageOptions {
         while let flag = remaining.popFirst() {
             guard let value = remaining.popFirst() else { throw SabotageUsageError(description: "\(flag) needs a value\n\(Self.usage)") }
             switch flag {
-            case "--tasks": tasks = try Self.integer(value, flag, minimum: 1)
+            case "--tasks": tasks = try Self.integer(value, flag, minimum: 1, maximum: 100_000_000)
             case "--seed":
                 guard let seed = UInt64(value) else { throw Self.bad(flag, value, "an unsigned 64-bit integer") }
                 self.seed = seed
-            case "--workers": workers = try Self.integer(value, flag, minimum: 3)
+            case "--workers": workers = try Self.integer(value, flag, minimum: 3, maximum: 100_000)
             case "--trust":
                 trusts = try Self.list(value, flag) { UInt64($0).flatMap { $0 >= 1 ? $0 : nil } }
             case "--lie-rate": lieRates = try Self.list(value, flag, parse: Self.probability)
@@ -60,6 +64,7 @@ struct SabotageOptions {
                 case "both": collusion = [false, true]
                 default: throw Self.bad(flag, value, "yes, no or both")
                 }
+            case "--jobs": jobs = try Self.integer(value, flag, minimum: 1, maximum: 256)
             case "--scheme": schemes = try Self.list(value, flag) { SabotageScheme(rawValue: $0) }
             default: throw SabotageUsageError(description: "unknown option \(flag)\n\(Self.usage)")
             }
@@ -70,8 +75,11 @@ struct SabotageOptions {
         Double(text).flatMap { $0 >= 0 && $0 <= 1 ? $0 : nil }
     }
 
-    private static func integer(_ text: String, _ flag: String, minimum: Int) throws(SabotageUsageError) -> Int {
-        guard let value = Int(text), value >= minimum else { throw bad(flag, text, "an integer ≥ \(minimum)") }
+    private static func integer(_ text: String, _ flag: String, minimum: Int, maximum: Int) throws(SabotageUsageError)
+        -> Int {
+        guard let value = Int(text), value >= minimum, value <= maximum else {
+            throw bad(flag, text, "an integer in \(minimum)…\(maximum)")
+        }
         return value
     }
 

@@ -6,7 +6,7 @@ import PoCo
 /// liar fraction, collusion setting, lie rate and trust (issue #3, item 5). Every row starts from the
 /// same seed, so every scheme faces the same liars. Prints the table, then (through `report`) one
 /// JSON line per row.
-struct SabotageSuite {
+struct SabotageSuite: Sendable {
     let suite = "sabotage"
     let options: SabotageOptions
 
@@ -15,7 +15,7 @@ struct SabotageSuite {
     }
 
     /// One configuration's figures.
-    struct Row {
+    struct Row: Sendable {
         var scheme: SabotageScheme
         var parameters: SabotageParameters
         var trust: UInt64
@@ -26,25 +26,39 @@ struct SabotageSuite {
     }
 
     func run() throws -> [BenchResult] {
-        var rows: [Row] = []
-        printHeader()
+        var configurations: [(SabotageScheme, SabotageParameters, UInt64)] = []
         for trust in options.trusts {
             for lieRate in options.lieRates {
                 for liarFraction in options.liarFractions {
                     for collusion in options.collusion {
                         let parameters = try SabotageParameters(workers: options.workers, liarFraction: liarFraction,
                                                                 lieRate: lieRate, collusion: collusion)
-                        for scheme in options.schemes {
-                            let row = try runRow(scheme, parameters: parameters, trust: trust)
-                            printRow(row)
-                            rows.append(row)
-                        }
+                        configurations += options.schemes.map { ($0, parameters, trust) }
                     }
                 }
             }
         }
-        print("")
-        return rows.map(result)
+        let rows = configurations
+        printHeader()
+        // Rows are independent and each draws from its own generator, so running them on several
+        // threads changes no figure; each is printed, in order, as soon as those before it are.
+        let board = RowBoard(count: rows.count)
+        let clock = ContinuousClock()
+        let start = clock.now
+        DispatchQueue.concurrentPerform(iterations: min(options.jobs, rows.count)) { _ in
+            while let index = board.claim() {
+                let (scheme, parameters, trust) = rows[index]
+                do {
+                    board.finish(index, with: .success(try runRow(scheme, parameters: parameters, trust: trust)),
+                                 print: printRow)
+                } catch {
+                    board.finish(index, with: .failure(error), print: printRow)
+                }
+            }
+        }
+        let elapsed = clock.now - start
+        print("(\(rows.count) rows in \(elapsed.components.seconds) s on \(options.jobs) threads)\n")
+        return try board.rows().map(result)
     }
 
     private func runRow(_ scheme: SabotageScheme, parameters: SabotageParameters, trust: UInt64) throws -> Row {
@@ -114,6 +128,45 @@ struct SabotageSuite {
             "secondHalfErrorRate": row.tally.secondHalf.errorRate,
             "secondHalfReplicasPerTask": row.tally.secondHalf.replicasPerTask, "seconds": row.seconds,
         ])
+    }
+}
+
+/// The rows of a run shared by its threads: which row to run next, the finished ones, and how far
+/// the table has been printed.
+private final class RowBoard: @unchecked Sendable {
+    private let lock = NSLock()
+    private var next = 0
+    private var printed = 0
+    private var results: [Result<SabotageSuite.Row, any Error>?]
+
+    init(count: Int) {
+        results = Array(repeating: nil, count: count)
+    }
+
+    /// The next row to run, nil when all are taken.
+    func claim() -> Int? {
+        lock.withLock {
+            guard next < results.count else { return nil }
+            next += 1
+            return next - 1
+        }
+    }
+
+    /// Stores a row and prints every finished row not printed yet that has no unfinished row before it.
+    func finish(_ index: Int, with result: Result<SabotageSuite.Row, any Error>,
+                print printRow: (SabotageSuite.Row) -> Void) {
+        lock.withLock {
+            results[index] = result
+            while printed < results.count, let done = results[printed] {
+                if case .success(let row) = done { printRow(row) }
+                printed += 1
+            }
+        }
+    }
+
+    /// Every row, or the first error.
+    func rows() throws -> [SabotageSuite.Row] {
+        try lock.withLock { try results.map { try ($0 ?? .failure(SabotageUsageError(description: "a row did not run"))).get() } }
     }
 }
 
