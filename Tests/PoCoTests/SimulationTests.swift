@@ -330,6 +330,17 @@ struct PoCoSimulationTests {
         #expect(state.totalHeld == state.uint(.totalSupply))
     }
 
+    /// At trust 2 a new worker decides alone (2 · 2 > 3 · 1) and a task takes four blocks (20 s):
+    /// a deal of 5,000 tasks would outlive its contribution deadline (7 · 10,800 s), so the ledger
+    /// starts the next deal once the current one is 6 timerefs old (after 3,240 tasks).
+    @Test func dealsEndBeforeTheirDeadlines() throws {
+        let parameters = try SabotageParameters(workers: 10, liarFraction: 0, lieRate: 0, collusion: false)
+        var engine = try PoCoEngineLedger(workers: 10, trust: 2, tasks: 4000, tasksPerDeal: 5000)
+        let (_, tally) = try PoCoSimulation.run(on: &engine, parameters: parameters, trust: 2, tasks: 4000, seed: 5)
+        #expect(tally.replicas == 4000 && tally.failedTasks == 0 && engine.deals == 2)
+        #expect(engine.time - 1_700_000_000 > 7 * 10_800)
+    }
+
     /// At trust 100 new workers weigh 2: the scheduler hands out seven replicates in one wave.
     @Test func sevenNewWorkersAtTrust100() throws {
         let parameters = try SabotageParameters(workers: 100, liarFraction: 0, lieRate: 0, collusion: false)

@@ -40,7 +40,8 @@ public struct PoCoEngineLedger: PoCoSabotageLedger {
                                               apprestrict: .zero, workerpoolrestrict: .zero, requesterrestrict: .zero,
                                               salt: .zero)
     private let workerIndex: [Address: Int]
-    private var deals = 0
+    /// Deals matched so far.
+    public private(set) var deals = 0
     private var deal: (id: Hash32, start: UInt64, size: Int, used: Int)?
     private var tasksLeft: Int
     private var taskIndex = 0
