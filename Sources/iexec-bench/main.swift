@@ -1,12 +1,13 @@
 import Foundation
 
 /// `iexec-bench <suite>`: runs one benchmark suite in this (release) build and prints its table,
-/// then one JSON object per result. Suites: crypto, poco.
+/// then one JSON object per result. Suites: crypto, poco, soak (--ops N --seed S).
 let arguments = CommandLine.arguments.dropFirst()
 let suites: [String: () throws -> [BenchResult]] = [
     "crypto": { try CryptoSuite().run() },
     "poco": { try PoCoSuite().run() },
     "sabotage": { try SabotageSuite(arguments: Array(arguments.dropFirst())).run() },
+    "soak": { try SoakSuite().run() },
 ]
 guard let name = arguments.first, let suite = suites[name] else {
     let known = suites.keys.sorted().joined(separator: ", ")

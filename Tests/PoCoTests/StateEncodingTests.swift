@@ -51,7 +51,7 @@ struct StateEncodingTests {
     }
 
     @Test func garbageIsRefusedNotTrapped() {
-        var generator = SplitMix(seed: 42)
+        var generator = SplitMix64(seed: 42)
         var refused = 0
         for length in 0..<2000 {
             let bytes = (0..<(length % 90)).map { _ in UInt8(truncatingIfNeeded: generator.next()) }
@@ -61,18 +61,5 @@ struct StateEncodingTests {
         #expect(refused > 1900)
         #expect(throws: StateDecodingError.self) { try StateValue(encoded: RLP.encode(.list([.uint(UInt64(0x09))]))) }
         #expect(throws: StateDecodingError.self) { try StateKey(encoded: RLP.encode(.list([.uint(UInt64(0x99))]))) }
-    }
-}
-
-/// A tiny deterministic generator for these tests.
-struct SplitMix {
-    var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
