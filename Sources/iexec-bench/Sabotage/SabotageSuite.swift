@@ -87,7 +87,7 @@ struct SabotageSuite: Sendable {
     }
 
     private static let columns: [(title: String, width: Int)] = [
-        ("scheme", 14), ("f", 5), ("collusion", 9), ("s", 5), ("trust", 6), ("tasks", 8), ("errors", 7),
+        ("scheme", 14), ("f", 5), ("collusion", 9), ("s", 6), ("trust", 6), ("tasks", 8), ("errors", 7),
         ("errorRate", 9), ("failed", 6), ("replicas/task", 13), ("honest RLC/worker", 17), ("liar RLC/worker", 15),
         ("2nd half: errorRate", 19), ("replicas/task", 13),
     ]
