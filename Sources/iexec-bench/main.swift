@@ -6,6 +6,7 @@ let arguments = CommandLine.arguments.dropFirst()
 let suites: [String: () throws -> [BenchResult]] = [
     "crypto": { try CryptoSuite().run() },
     "poco": { try PoCoSuite().run() },
+    "sabotage": { try SabotageSuite(arguments: Array(arguments.dropFirst())).run() },
     "soak": { try SoakSuite().run() },
 ]
 guard let name = arguments.first, let suite = suites[name] else {
