@@ -45,20 +45,23 @@ func measurePair(batch: Int, _ ours: () -> Void, reference: () -> Void) -> (ours
     return (oursRates.sorted()[2], referenceRates.sorted()[2])
 }
 
-/// Prints the results as an aligned table, then one JSON object per line.
-func report(_ results: [BenchResult]) {
-    let nameWidth = max(4, results.map(\.name.count).max() ?? 0)
-    print("name".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + "value".leftPadded(14) + "  unit        reference        ratio")
-    for result in results {
-        var line = result.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
-        line += "  " + format(result.value).leftPadded(14) + "  " + result.unit.padding(toLength: 10, withPad: " ", startingAt: 0)
-        if let reference = result.extra["reference"] as? Double {
-            line += "  " + format(reference).leftPadded(14)
+/// Prints the results as an aligned table (unless the suite printed its own), then one JSON object
+/// per line.
+func report(_ results: [BenchResult], table: Bool = true) {
+    if table {
+        let nameWidth = max(4, results.map(\.name.count).max() ?? 0)
+        print("name".padding(toLength: nameWidth, withPad: " ", startingAt: 0) + "  " + "value".leftPadded(14) + "  unit        reference        ratio")
+        for result in results {
+            var line = result.name.padding(toLength: nameWidth, withPad: " ", startingAt: 0)
+            line += "  " + format(result.value).leftPadded(14) + "  " + result.unit.padding(toLength: 10, withPad: " ", startingAt: 0)
+            if let reference = result.extra["reference"] as? Double {
+                line += "  " + format(reference).leftPadded(14)
+            }
+            if let ratio = result.extra["ratio"] as? Double {
+                line += "  " + String(format: "%.2f×", ratio).leftPadded(8)
+            }
+            print(line)
         }
-        if let ratio = result.extra["ratio"] as? Double {
-            line += "  " + String(format: "%.2f×", ratio).leftPadded(8)
-        }
-        print(line)
     }
     let machine = machineDescription()
     for result in results {

@@ -1,7 +1,7 @@
 import Foundation
 
 /// `iexec-bench <suite>`: runs one benchmark suite in this (release) build and prints its table,
-/// then one JSON object per result. Suites: crypto, poco, soak (--ops N --seed S).
+/// then one JSON object per result. Suites: crypto, poco, sabotage (--help), soak (--ops N --seed S).
 let arguments = CommandLine.arguments.dropFirst()
 let suites: [String: () throws -> [BenchResult]] = [
     "crypto": { try CryptoSuite().run() },
@@ -17,8 +17,10 @@ guard let name = arguments.first, let suite = suites[name] else {
 #if DEBUG
 FileHandle.standardError.write(Data("warning: debug build; benchmark figures need `swift run -c release iexec-bench`\n".utf8))
 #endif
+/// Suites whose rows do not fit the generic table print their own.
+let printsOwnTable: Set<String> = ["sabotage"]
 do {
-    report(try suite())
+    report(try suite(), table: !printsOwnTable.contains(name))
 } catch {
     FileHandle.standardError.write(Data("iexec-bench: \(error)\n".utf8))
     exit(1)
