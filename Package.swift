@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", from: "4.5.2"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -40,6 +41,12 @@ let package = Package(
         .target(
             name: "PoCo",
             dependencies: ["Ethereum"],
+            swiftSettings: strictSettings
+        ),
+        // The ledger's persistent state: PoCo state on SQLite (GRDB), written one block per transaction.
+        .target(
+            name: "Ledger",
+            dependencies: ["Ethereum", "PoCo", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .executableTarget(
@@ -71,6 +78,11 @@ let package = Package(
         .testTarget(
             name: "PoCoTests",
             dependencies: ["PoCo", "Ethereum"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "LedgerTests",
+            dependencies: ["Ledger", "PoCo", "Ethereum", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .testTarget(
