@@ -15,10 +15,12 @@ public final class InMemoryStateStore: StateStore {
     /// An empty store.
     public init() {}
 
+    /// The last committed block (see `StateStore.head`).
     public func head() async throws(StateStoreError) -> CommittedHead? {
         contents.withLock { $0.head }
     }
 
+    /// The whole committed state and its head, checked against the committed digest (see `StateStore.load`).
     public func load() async throws(StateStoreError) -> StoredState {
         let (rows, head) = contents.withLock { contents in
             (contents.rows.map { StateRow(key: $0.key, value: $0.value) }, contents.head)
@@ -26,6 +28,7 @@ public final class InMemoryStateStore: StateStore {
         return try StateRows.rebuild(rows, head: head)
     }
 
+    /// Writes one block's changes and head atomically (see `StateStore.commit`).
     public func commit(blockNumber: UInt64, changes: [StateChange], digest: Hash32) async throws(StateStoreError) {
         guard blockNumber <= UInt64(Int64.max) else { throw .blockNumberTooLarge(blockNumber) }
         let encoded = StateRows.encode(changes)

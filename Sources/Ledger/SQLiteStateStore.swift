@@ -39,10 +39,12 @@ public struct SQLiteStateStore: StateStore {
         do { try pool.close() } catch { throw .database(operation: "close", reason: String(describing: error)) }
     }
 
+    /// The last committed block (see `StateStore.head`).
     public func head() async throws(StateStoreError) -> CommittedHead? {
         try await read("read head") { db throws(StateStoreError) in try Self.readHead(db) }
     }
 
+    /// The whole committed state and its head, checked against the committed digest (see `StateStore.load`).
     public func load() async throws(StateStoreError) -> StoredState {
         // One read transaction: the rows and the head are of the same commit.
         let (rows, head) = try await read("load") { db throws(StateStoreError) in
@@ -63,6 +65,7 @@ public struct SQLiteStateStore: StateStore {
         return try StateRows.rebuild(rows, head: head)
     }
 
+    /// Writes one block's changes and head atomically (see `StateStore.commit`).
     public func commit(blockNumber: UInt64, changes: [StateChange], digest: Hash32) async throws(StateStoreError) {
         guard let number = Int64(exactly: blockNumber) else { throw .blockNumberTooLarge(blockNumber) }
         // Encoded before taking the write lock.

@@ -25,6 +25,7 @@ public enum StateStoreError: Error, Equatable, Sendable, CustomStringConvertible
     /// A block number SQLite's signed 64-bit integers cannot hold.
     case blockNumberTooLarge(UInt64)
 
+    /// The error in one line: what is wrong and where (path, operation, key bytes, block).
     public var description: String {
         switch self {
         case .open(let path, let reason): return "cannot open state store at \(path): \(reason)"

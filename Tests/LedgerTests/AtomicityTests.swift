@@ -8,12 +8,12 @@ import Testing
 /// transaction) must leave the store exactly as it was, and usable.
 @Suite("State store: a failed commit changes nothing")
 struct AtomicityTests {
-    /// A store holding the escrow scenario's first three blocks; block 3 (whose changes include
-    /// both writes and a removal) is left to commit.
+    /// A store holding the escrow scenario's blocks 0…3; block 4 (writes, then a removal, then
+    /// writes) is left to commit.
     static func prepared(_ directory: TemporaryDirectory) async throws -> (SQLiteStateStore, [FixtureBlock]) {
         let blocks = try LedgerFixture.escrowBlocks()
         let store = try SQLiteStateStore(path: directory.path("state.sqlite"))
-        try await commit(Array(blocks.prefix(3)), to: store)
+        try await commit(Array(blocks.prefix(4)), to: store)
         return (store, blocks)
     }
 
@@ -28,13 +28,15 @@ struct AtomicityTests {
         try sabotage(directory, "DROP TRIGGER \(name)")
     }
 
-    /// Commits block 3 with `trigger` in place, checks the refusal left the store as it was, then
+    /// Commits block 4 with `trigger` in place, checks the refusal left the store as it was, then
     /// drops the trigger and checks the same block now lands whole.
     func expectRollback(trigger name: String, _ sql: String, failingOn message: String) async throws {
         let directory = try TemporaryDirectory()
         let (store, blocks) = try await Self.prepared(directory)
-        let block = blocks[3]
-        #expect(block.changes.contains { $0.value == nil } && block.changes.contains { $0.value != nil })
+        let block = blocks[4]
+        // Writes come before the removal, so a failing removal has writes to roll back.
+        let removal = try #require(block.changes.firstIndex { $0.value == nil })
+        #expect(block.changes[..<removal].contains { $0.value != nil })
         let before = try await store.load()
         try Self.sabotage(directory, sql)
 
@@ -46,7 +48,7 @@ struct AtomicityTests {
                 Issue.record("unexpected error \(error)")
                 return
             }
-            #expect(operation == "commit block 3")
+            #expect(operation == "commit block 4")
             #expect(reason.contains(message))
         }
         #expect(try await store.load() == before)
@@ -55,12 +57,12 @@ struct AtomicityTests {
 
         try Self.undo(directory, trigger: name)
         try await store.commit(blockNumber: block.number, changes: block.changes, digest: block.state.digest)
-        #expect(try await store.load() == StoredState(state: block.state, head: CommittedHead(blockNumber: 3, digest: block.state.digest)))
+        #expect(try await store.load() == StoredState(state: block.state, head: CommittedHead(blockNumber: 4, digest: block.state.digest)))
     }
 
     @Test func aWriteFailingAfterEarlierWritesRollsThemBack() async throws {
         // Aborts on the block's last upsert, after its earlier writes and its removal ran.
-        let changes = try LedgerFixture.escrowBlocks()[3].changes
+        let changes = try LedgerFixture.escrowBlocks()[4].changes
         let last = try #require(changes.last { $0.value != nil })
         let firstTouch = try #require(changes.firstIndex { $0.key == last.key })
         #expect(changes[..<firstTouch].contains { $0.value == nil } && changes[..<firstTouch].contains { $0.value != nil })
