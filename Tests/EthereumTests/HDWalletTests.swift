@@ -121,6 +121,10 @@ struct HDWalletTests {
         let wallet = try HDWallet(mnemonic: HDWallet.devMnemonic)
         #expect(try wallet.account(3).bytes.hexString == "0x" + Self.devAccounts[3].key)
         #expect(try wallet.privateKey(at: "m/44'/60'/0'/0/9").bytes.hexString == "0x" + Self.devAccounts[9].key)
+        // eth-account, account_path="m/44'/60'/1'/0/2".
+        let otherAccount = try wallet.account(2, account: 1)
+        #expect(otherAccount.bytes.hexString == "0x729d91ef8a9b770a6e74cb88ef82596d11633c9e6d304c4f1cb3d53b609ced4f")
+        #expect(otherAccount.address.checksummed == "0x2b382887D362cCae885a421C978c7e998D3c95a6")
         #expect(try wallet.privateKey(at: "m/44h/60H/0'/0/1").address.checksummed == Self.devAccounts[1].address)
         #expect(throws: HDWalletError.invalidPath(.emptySegment(position: 5))) {
             try wallet.privateKey(at: "m/44'/60'/0'/0/")

@@ -40,6 +40,11 @@ public struct DerivationPath: Sendable, Hashable, CustomStringConvertible {
     /// The steps from the master key, first to last; empty for `m` itself.
     public let components: [ChildIndex]
 
+    /// `m`: the master key itself.
+    public static let master = DerivationPath(uncheckedComponents: [])
+
+    private init(uncheckedComponents: [ChildIndex]) { components = uncheckedComponents }
+
     /// A path from its steps (at most `maxDepth`).
     public init(components: [ChildIndex]) throws(DerivationPathError) {
         guard components.count <= Self.maxDepth else { throw .tooDeep(components.count) }

@@ -79,10 +79,3 @@ public struct ExtendedPrivateKey: Sendable, Hashable, CustomStringConvertible {
         [UInt8(value >> 24), UInt8(value >> 16 & 0xff), UInt8(value >> 8 & 0xff), UInt8(value & 0xff)]
     }
 }
-
-extension DerivationPath {
-    /// `m`: the master key itself.
-    public static let master = DerivationPath(uncheckedComponents: [])
-
-    private init(uncheckedComponents: [ChildIndex]) { components = uncheckedComponents }
-}
