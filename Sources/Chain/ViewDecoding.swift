@@ -30,7 +30,7 @@ extension PoCoBinding {
         let entries: [[UInt8]: ViewEntry]
         switch target {
         case .hub: entries = ViewTable.hub
-        case .registry(let kind): entries = ViewTable.registry(kind)
+        case .registry(let kind): entries = ViewTable.registries[kind] ?? [:]
         case .entry(let address):
             guard let kind = engine.entryKind(address) else { throw .notAPoCoContract(address) }
             entries = ViewTable.entry(kind, address)
@@ -47,7 +47,11 @@ extension PoCoBinding {
 enum ViewTable {
     static let hub: [[UInt8]: ViewEntry] = index(hubViews)
 
-    static func registry(_ kind: AssetKind) -> [[UInt8]: ViewEntry] {
+    /// The registries' views, built once per kind.
+    static let registries: [AssetKind: [[UInt8]: ViewEntry]] =
+        Dictionary(uniqueKeysWithValues: AssetKind.allCases.map { ($0, registry($0)) })
+
+    private static func registry(_ kind: AssetKind) -> [[UInt8]: ViewEntry] {
         index([
             ViewEntry(.registry(kind, .isRegistered(.zero))) { args throws(BindingError) in
                 .registry(kind, .isRegistered(try args.address(0)))

@@ -86,4 +86,26 @@ import Testing
             return true
         })
     }
+
+    @Test func everyTruncationThrowsOrDecodesWithoutTrapping() throws {
+        // Each function's calldata cut at every length, and with one byte flipped in each word's
+        // last byte: the binding answers with a value or a BindingError, never a trap.
+        for item in CallRoundTripTests.cases {
+            let calldata = try ABIFunction(item.signature).encodeCall(item.arguments)
+            for length in 0..<calldata.count {
+                _ = try? PoCoBinding.decodeCall(to: item.to, data: Array(calldata.prefix(length)), config: F.config)
+            }
+            for index in stride(from: 35, to: calldata.count, by: 32) {
+                var mutated = calldata
+                mutated[index] ^= 0xFF
+                _ = try? PoCoBinding.decodeCall(to: item.to, data: mutated, config: F.config)
+            }
+            let truncated = Array(calldata.prefix(max(4, calldata.count - 1)))
+            if truncated.count < calldata.count && !item.arguments.isEmpty {
+                #expect(throws: BindingError.self, "\(item.signature)") {
+                    try PoCoBinding.decodeCall(to: item.to, data: truncated, config: F.config)
+                }
+            }
+        }
+    }
 }
