@@ -95,4 +95,32 @@ import Testing
         default: return RequestOrder.abiType
         }
     }
+
+    /// poco-abi.md's selector of every state-changing function, by name (ERC-721 `safeTransferFrom`
+    /// by its argument count).
+    static let documentedByName: [String: String] = [
+        "deposit": "0xd0e30db0", "depositFor": "0xaa67c919", "depositForArray": "0x3354f8a5",
+        "withdraw": "0x2e1a7d4d", "withdrawTo": "0xc86283c8", "transfer": "0xa9059cbb", "approve": "0x095ea7b3",
+        "transferFrom": "0x23b872dd", "increaseAllowance": "0x39509351", "decreaseAllowance": "0xa457c2d7",
+        "createApp": "0x3f7868ff", "createDataset": "0x3354bcdb", "createWorkerpool": "0xe40238f4",
+        "safeTransferFrom/3": "0x42842e0e", "safeTransferFrom/4": "0xb88d4fde", "changePolicy": "0xf199413c",
+        "createCategory": "0x298503d9", "manageAppOrder": "0xb2b07e66", "manageDatasetOrder": "0x4b747106",
+        "manageWorkerpoolOrder": "0x7e34a077", "manageRequestOrder": "0x8dd971d5", "broadcastAppOrder": "0xc52e9de1",
+        "broadcastDatasetOrder": "0x4c4692de", "broadcastWorkerpoolOrder": "0x947f5178",
+        "broadcastRequestOrder": "0x4693d172", "matchOrders": "0x156194d4", "sponsorMatchOrders": "0x2f391533",
+        "initialize": "0x5b36c66b", "initializeArray": "0xb504681d", "contribute": "0x34623484",
+        "contributeAndFinalize": "0x5facd761", "reveal": "0xfc334e8c", "reopen": "0xf6c68e10",
+        "finalize": "0x8fc375e5", "claim": "0xbd66528a", "claimArray": "0xfa055d7e",
+        "initializeAndClaimArray": "0xf722cb32",
+    ]
+
+    @Test func everyRoundTripSelectorIsTheDocumentedOne() throws {
+        for item in CallRoundTripTests.cases {
+            let function = try ABIFunction(item.signature)
+            let key = function.name == "safeTransferFrom" ? "safeTransferFrom/\(function.inputs.count)" : function.name
+            let documented = try #require(Self.documentedByName[key], "\(key) not documented")
+            #expect(Hex.encode(function.selector) == documented, "\(item.signature)")
+        }
+        #expect(Set(CallRoundTripTests.cases.map { $0.signature }).count == Self.documentedByName.count)
+    }
 }
