@@ -13,6 +13,7 @@ let package = Package(
     products: [
         .library(name: "Ethereum", targets: ["Ethereum"]),
         .library(name: "PoCo", targets: ["PoCo"]),
+        .library(name: "Chain", targets: ["Chain"]),
         .executable(name: "iexec", targets: ["iexec"]),
         .executable(name: "iexec-bench", targets: ["iexec-bench"]),
     ],
@@ -41,6 +42,12 @@ let package = Package(
         .target(
             name: "PoCo",
             dependencies: ["Ethereum"],
+            swiftSettings: strictSettings
+        ),
+        // The chain node's transport-free parts: the ABI binding of PoCo (calldata ↔ engine calls).
+        .target(
+            name: "Chain",
+            dependencies: ["Ethereum", "PoCo"],
             swiftSettings: strictSettings
         ),
         // The ledger's persistent state: PoCo state on SQLite (GRDB), written one block per transaction.
@@ -78,6 +85,11 @@ let package = Package(
         .testTarget(
             name: "PoCoTests",
             dependencies: ["PoCo", "Ethereum"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ChainTests",
+            dependencies: ["Chain", "PoCo", "Ethereum"],
             swiftSettings: strictSettings
         ),
         .testTarget(
