@@ -3,6 +3,8 @@ import Ethereum
 /// Why a genesis could not be read or applied; each case names the JSON field (as a path such as
 /// `accounts[2].balance`) it concerns.
 public enum GenesisError: Error, Equatable, Sendable, CustomStringConvertible {
+    /// The file could not be read.
+    case unreadableFile(path: String, reason: String)
     /// The file is not JSON.
     case invalidJSON(JSONError)
     /// A required field is absent.
@@ -28,6 +30,7 @@ public enum GenesisError: Error, Equatable, Sendable, CustomStringConvertible {
 
     public var description: String {
         switch self {
+        case .unreadableFile(let path, let reason): return "genesis: cannot read \(path): \(reason)"
         case .invalidJSON(let error): return "genesis: not valid JSON: \(error)"
         case .missingField(let field): return "genesis: missing field '\(field)'"
         case .unknownField(let field): return "genesis: unknown field '\(field)'"

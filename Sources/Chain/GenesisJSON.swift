@@ -1,4 +1,5 @@
 import Ethereum
+import Foundation
 import PoCo
 
 // The genesis file:
@@ -13,6 +14,17 @@ import PoCo
 // refused so that a typo does not silently fall back to a default.
 
 extension Genesis {
+    /// Reads the genesis file at `path`.
+    ///
+    /// - Throws: `GenesisError.unreadableFile`, or what `init(json:)` throws.
+    public init(contentsOfFile path: String) throws(GenesisError) {
+        let data: Data
+        do { data = try Data(contentsOf: URL(fileURLWithPath: path)) } catch {
+            throw .unreadableFile(path: path, reason: error.localizedDescription)
+        }
+        try self.init(json: data)
+    }
+
     /// Reads a genesis file's UTF-8 bytes.
     ///
     /// - Throws: `GenesisError` naming the offending field.

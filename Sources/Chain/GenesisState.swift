@@ -34,7 +34,7 @@ public struct GenesisState: Sendable {
             guard !escrowOverflow, !balanceOverflow, !totalOverflow else { throw .supplyOverflow(field: path) }
             totalWei = withEscrow
             // Sums stay below totalWei, so these additions cannot overflow.
-            if !account.balance.isZero { balances[account.address, default: .zero] = balances[account.address, default: .zero] &+ account.balance }
+            if !account.balance.isZero { balances[account.address, default: .zero] &+= account.balance }
             guard !account.escrow.isZero else { continue }
             let context = CallContext(sender: account.address, value: escrowWei, blockTime: genesis.timestamp)
             do {

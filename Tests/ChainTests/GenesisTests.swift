@@ -1,6 +1,7 @@
 import Chain
 import Ethereum
 import PoCo
+import Foundation
 import Testing
 
 @Suite("Genesis")
@@ -175,5 +176,39 @@ struct GenesisTests {
         #expect(throws: GenesisError.supplyOverflow(field: "accounts[0]")) { try GenesisState(escrowTooBig) }
         let toZero = Genesis(chainId: 1, governance: Self.alice, accounts: [GenesisAccount(address: .zero, escrow: 1)])
         #expect(throws: GenesisError.self) { try GenesisState(toZero) }
+    }
+}
+
+@Suite("Genesis hash and file")
+struct GenesisHashAndFileTests {
+    @Test func genesisHashIsTheDocumentedRLPCommitment() throws {
+        var genesis = Genesis.dev()
+        genesis.accounts[1].escrow = 42
+        genesis.timestamp = 1_700_000_000
+        let state = try GenesisState(genesis)
+        // Rebuilt from GenesisState.genesisHash's documentation, with balances sorted by address bytes.
+        let balances = state.nativeBalances.sorted { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }
+        #expect(balances.count == 11)  // ten accounts and the hub
+        let expected = Keccak256.hash(RLP.encode(.list([
+            .uint(UInt64(31337)), .uint(UInt64(1_700_000_000)), .address(genesis.governance), .address(genesis.hub),
+            .address(genesis.appRegistry), .address(genesis.datasetRegistry), .address(genesis.workerpoolRegistry),
+            .bytes(state.state.digest.bytes),
+            .list(balances.map { .list([.address($0.key), .uint($0.value)]) }),
+        ])))
+        #expect(state.genesisHash == expected)
+    }
+
+    @Test func readsAFileAndNamesAMissingOne() throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("genesis-\(UInt64.random(in: 0...UInt64.max)).json").path
+        try Array(Genesis.dev().json.utf8).withUnsafeBufferPointer { try Data(buffer: $0).write(to: URL(fileURLWithPath: path)) }
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        #expect(try Genesis(contentsOfFile: path) == Genesis.dev())
+        do {
+            _ = try Genesis(contentsOfFile: path + ".absent")
+            Issue.record("a missing file was read")
+        } catch {
+            guard case .unreadableFile(let named, _) = error else { Issue.record("expected unreadableFile, got \(error)"); return }
+            #expect(named == path + ".absent")
+        }
     }
 }
