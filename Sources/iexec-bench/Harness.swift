@@ -29,7 +29,7 @@ func measureRate(batch: Int, seconds: Double = 1.0, _ body: () -> Void) -> Doubl
         operations += batch
         elapsed = clock.now - start
     } while elapsed < .milliseconds(Int(seconds * 1000))
-    let secondsElapsed = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    let secondsElapsed = elapsed.inSeconds
     return Double(operations) / secondsElapsed
 }
 
@@ -91,4 +91,15 @@ func machineDescription() -> String {
     let model = cpuinfo.split(separator: "\n").first { $0.hasPrefix("model name") }
         .map { $0.split(separator: ":", maxSplits: 1).last.map { $0.trimmingCharacters(in: .whitespaces) } ?? "" }
     return "\(model ?? "unknown CPU"), \(cores) cores"
+}
+
+extension Duration {
+    /// The duration in seconds, as a Double.
+    var inSeconds: Double { Double(components.seconds) + Double(components.attoseconds) / 1e18 }
+}
+
+/// A benchmark that cannot run or whose checks failed, with the message shown to the user.
+struct BenchError: Error, CustomStringConvertible {
+    var description: String
+    init(_ description: String) { self.description = description }
 }

@@ -71,7 +71,7 @@ extension PoCoSuite {
             _ = try engine.apply(call, CallContext(sender: sender, blockTime: blockTime))
         }
         let elapsed = clock.now - start
-        return Double(calls.count) / (Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+        return Double(calls.count) / elapsed.inSeconds
     }
 
     /// One market, `count` deals of one task each at trust 1, taken through matchOrders (four
@@ -88,7 +88,7 @@ extension PoCoSuite {
         }
         func created(_ call: RegistryCall, by key: PrivateKey) throws -> Address {
             guard case .address(let address) = try engine.apply(.registry(call), CallContext(sender: key.address, blockTime: 1)).output
-            else { throw SoakError("asset not created") }
+            else { throw BenchError("asset not created") }
             return address
         }
         let app = try created(.createApp(owner: appOwner.address, name: "bench", type: "WASM", multiaddr: [], checksum: .zero,

@@ -13,7 +13,7 @@ struct SoakSuite {
         func option(_ name: String, _ fallback: UInt64) throws -> UInt64 {
             guard let index = arguments.firstIndex(of: name) else { return fallback }
             guard index + 1 < arguments.count, let value = UInt64(arguments[index + 1]) else {
-                throw SoakError("\(name) needs a non-negative integer")
+                throw BenchError("\(name) needs a non-negative integer")
             }
             return value
         }
@@ -22,33 +22,26 @@ struct SoakSuite {
         let clock = ContinuousClock()
         let start = clock.now
         var driver = PropertyDriver(seed: seed, fullCheckInterval: 1000)
-        let report = driver.run(operations: operations)
+        let outcome = driver.run(operations: operations)
         let elapsed = clock.now - start
-        let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+        let seconds = elapsed.inSeconds
         var replay = PropertyDriver(seed: seed, fullCheckInterval: 1000)
-        let replayed = replay.run(operations: operations).digest == report.digest
-        for violation in report.violations.prefix(20) { FileHandle.standardError.write(Data("violation: \(violation)\n".utf8)) }
+        let replayed = replay.run(operations: operations).digest == outcome.digest
+        for violation in outcome.violations.prefix(20) { FileHandle.standardError.write(Data("violation: \(violation)\n".utf8)) }
         let extra: [String: any Sendable] = [
-            "seed": seed, "operations": report.operations, "succeeded": report.succeeded, "reverted": report.reverted,
-            "deals": report.dealsMatched, "tasksCompleted": report.tasksCompleted, "tasksClaimed": report.tasksClaimed,
-            "violations": report.violations.count, "digest": report.digest.hex, "replayed": replayed,
+            "seed": seed, "operations": outcome.operations, "succeeded": outcome.succeeded, "reverted": outcome.reverted,
+            "deals": outcome.dealsMatched, "tasksCompleted": outcome.tasksCompleted, "tasksClaimed": outcome.tasksClaimed,
+            "violations": outcome.violations.count, "digest": outcome.digest.hex, "replayed": replayed,
         ]
         let results = [
-            BenchResult(suite: suite, name: "property driver", value: Double(report.operations) / seconds, unit: "ops/s",
+            BenchResult(suite: suite, name: "property driver", value: Double(outcome.operations) / seconds, unit: "ops/s",
                         extra: extra),
-            BenchResult(suite: suite, name: "invariant violations", value: Double(report.violations.count), unit: "count"),
+            BenchResult(suite: suite, name: "invariant violations", value: Double(outcome.violations.count), unit: "count"),
         ]
-        guard report.violations.isEmpty, replayed else {
-            report_(results)
-            throw SoakError("\(report.violations.count) violations; replay \(replayed ? "matched" : "DIFFERED")")
+        guard outcome.violations.isEmpty, replayed else {
+            report(results)
+            throw BenchError("\(outcome.violations.count) violations; replay \(replayed ? "matched" : "DIFFERED")")
         }
         return results
     }
-}
-
-private func report_(_ results: [BenchResult]) { report(results) }
-
-struct SoakError: Error, CustomStringConvertible {
-    var description: String
-    init(_ description: String) { self.description = description }
 }

@@ -83,7 +83,7 @@ struct SabotageSuite: Sendable {
         return Row(scheme: scheme, parameters: parameters, trust: trust, tally: tally,
                    honestEarnings: tally.meanEarnings(where: { !population.isLiar[$0] }),
                    liarEarnings: tally.meanEarnings(where: { population.isLiar[$0] }),
-                   seconds: Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18)
+                   seconds: elapsed.inSeconds)
     }
 
     private static let columns: [(title: String, width: Int)] = [
