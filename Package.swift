@@ -22,6 +22,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
     ],
     targets: [
         .systemLibrary(
@@ -44,10 +45,11 @@ let package = Package(
             dependencies: ["Ethereum"],
             swiftSettings: strictSettings
         ),
-        // The chain node's transport-free parts: the ABI binding of PoCo (calldata ↔ engine calls).
+        // The chain node's transport-free parts: mempool, block execution and sealing, the ledger
+        // protocol, the ABI binding of PoCo (calldata ↔ engine calls), JSON-RPC methods.
         .target(
             name: "Chain",
-            dependencies: ["Ethereum", "PoCo"],
+            dependencies: ["Ethereum", "PoCo", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strictSettings
         ),
         // The ledger's persistent state: PoCo state on SQLite (GRDB), written one block per transaction.

@@ -54,6 +54,9 @@ public struct Mempool: Sendable {
     /// The pending transaction with this hash, if any.
     public func pending(_ hash: Hash32) -> PendingTransaction? { byHash[hash] }
 
+    /// Whether `sender` has a transaction with `nonce` pending.
+    public func hasPending(sender: Address, nonce: UInt64) -> Bool { bySender[sender]?[nonce] != nil }
+
     /// How many transactions `sender` has pending.
     public func pendingCount(of sender: Address) -> Int { bySender[sender]?.count ?? 0 }
 
@@ -71,27 +74,48 @@ public struct Mempool: Sendable {
         raw: [UInt8], accountNonce: (Address) -> UInt64
     ) throws(MempoolError) -> Hash32 {
         // Cheap checks first: recovering the sender is the costly step.
-        guard raw.count <= configuration.maxRawSize else {
-            throw .oversized(size: raw.count, limit: configuration.maxRawSize)
-        }
-        let transaction: SignedTransaction
+        let transaction = try Self.parse(raw: raw, maxRawSize: configuration.maxRawSize)
+        try precheck(transaction)
+        return try admit(transaction, sender: try Self.recoverSender(transaction), accountNonce: accountNonce)
+    }
+
+    /// Decodes raw bytes and recovers the sender without touching a mempool: the costly half of
+    /// admission, which callers may run in parallel before ``admit(_:sender:accountNonce:)``.
+    ///
+    /// Checks the size limit, the encoding, and the signature; the chain-specific rules come at admission.
+    public static func decode(
+        raw: [UInt8], maxRawSize: Int
+    ) throws(MempoolError) -> (transaction: SignedTransaction, sender: Address) {
+        let transaction = try parse(raw: raw, maxRawSize: maxRawSize)
+        return (transaction, try recoverSender(transaction))
+    }
+
+    private static func parse(raw: [UInt8], maxRawSize: Int) throws(MempoolError) -> SignedTransaction {
+        guard raw.count <= maxRawSize else { throw .oversized(size: raw.count, limit: maxRawSize) }
         do throws(TransactionError) {
-            transaction = try SignedTransaction(raw: raw)
+            return try SignedTransaction(raw: raw)
         } catch {
             throw .invalidTransaction(error)
         }
-        guard byHash[transaction.hash] == nil else { throw .alreadyKnown(transaction.hash) }
-        guard let chainId = transaction.chainId else { throw .missingChainId }
-        guard chainId == configuration.chainId else {
-            throw .wrongChainId(expected: configuration.chainId, actual: chainId)
-        }
-        guard transaction.transaction.to != nil else { throw .contractCreation }
-        let sender: Address
+    }
+
+    private static func recoverSender(_ transaction: SignedTransaction) throws(MempoolError) -> Address {
         do throws(TransactionError) {
-            sender = try transaction.sender()
+            return try transaction.sender()
         } catch {
             throw .invalidTransaction(error)
         }
+    }
+
+    /// Admits a decoded transaction whose sender was recovered by ``decode(raw:maxRawSize:)``.
+    @discardableResult
+    public mutating func admit(
+        _ transaction: SignedTransaction, sender: Address, accountNonce: (Address) -> UInt64
+    ) throws(MempoolError) -> Hash32 {
+        guard transaction.rawBytes.count <= configuration.maxRawSize else {
+            throw .oversized(size: transaction.rawBytes.count, limit: configuration.maxRawSize)
+        }
+        try precheck(transaction)
         try checkNonce(transaction.transaction.nonce, of: sender, next: accountNonce(sender))
         try checkCapacity(for: sender)
 
@@ -110,6 +134,16 @@ public struct Mempool: Sendable {
             bySender[pending.sender]?[nonce] = nil
             if bySender[pending.sender]?.isEmpty == true { bySender[pending.sender] = nil }
         }
+    }
+
+    /// The rules that need no sender: not already pending, signed for this chain, not a creation.
+    private func precheck(_ transaction: SignedTransaction) throws(MempoolError) {
+        guard byHash[transaction.hash] == nil else { throw .alreadyKnown(transaction.hash) }
+        guard let chainId = transaction.chainId else { throw .missingChainId }
+        guard chainId == configuration.chainId else {
+            throw .wrongChainId(expected: configuration.chainId, actual: chainId)
+        }
+        guard transaction.transaction.to != nil else { throw .contractCreation }
     }
 
     /// Refuses a nonce already used, too far ahead, or already taken by a pending transaction.

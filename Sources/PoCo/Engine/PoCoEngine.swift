@@ -185,3 +185,19 @@ extension UInt256 {
     /// Integer division by a non-zero constant.
     func over(_ divisor: UInt64) -> UInt256 { quotientAndRemainder(dividingBy: UInt256(divisor)).quotient }
 }
+
+extension PoCoEngine {
+    /// Runs `call` as `apply` would and reports what it would do, then puts the state back: what
+    /// `eth_call` and `eth_estimateGas` need. The state after returns equals the state before, whether the
+    /// call succeeds or reverts.
+    public mutating func simulate(_ call: PoCoCall, _ context: CallContext) throws(PoCoError) -> CallReceipt {
+        let receipt = try apply(call, context)
+        // Undo in reverse order of first write; each key appears once in `changes`.
+        state.beginJournal()
+        for (change, previous) in zip(receipt.changes, receipt.previousValues).reversed() {
+            state.restore(change.key, to: previous)
+        }
+        state.beginJournal()
+        return receipt
+    }
+}

@@ -23,6 +23,11 @@ public struct PoCoState: Sendable, Equatable {
     /// The raw value at `key`.
     public subscript(key: StateKey) -> StateValue? { storage[key] }
 
+    /// Puts a value back outside any journal (undoing a simulated call).
+    mutating func restore(_ key: StateKey, to value: StateValue?) {
+        storage[key] = value
+    }
+
     /// Sets (or, with nil, removes) a value, remembering the original for this call.
     mutating func write(_ key: StateKey, _ value: StateValue?) {
         if journal.index(forKey: key) == nil {

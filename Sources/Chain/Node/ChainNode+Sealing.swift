@@ -1,0 +1,184 @@
+import Ethereum
+import Foundation
+import PoCo
+
+extension ChainNode {
+    /// Admits raw transactions and records them durably; the result for each, in order: its hash
+    /// (acknowledged: it will be in a block, or pending after any restart) or why it was refused.
+    ///
+    /// Decoding and signature recovery (the costly part) run outside the actor, spread over the cores.
+    public nonisolated func sendRawTransactions(_ raws: [[UInt8]]) async -> [Result<Hash32, NodeError>] {
+        let decoded = await Self.decodeAll(raws, maxRawSize: configuration.maxRawTransactionSize)
+        var (results, admitted) = await admit(decoded)
+        guard !admitted.isEmpty else { return results }
+        do {
+            try await store.addPending(admitted.map(\.transaction))
+        } catch {
+            let stillPending = await forget(admitted.map(\.transaction.hash))
+            for (index, transaction) in admitted where stillPending.contains(transaction.hash) {
+                results[index] = .failure(.ledger(error))
+            }
+        }
+        return results
+    }
+
+    /// One raw transaction (see ``sendRawTransactions(_:)``).
+    public nonisolated func sendRawTransaction(_ raw: [UInt8]) async throws(NodeError) -> Hash32 {
+        guard let result = await sendRawTransactions([raw]).first else { throw .halted(reason: "no result") }
+        return try result.get()
+    }
+
+    private static func decodeAll(
+        _ raws: [[UInt8]], maxRawSize: Int
+    ) async -> [Result<(transaction: SignedTransaction, sender: Address), NodeError>] {
+        func decode(_ raw: [UInt8]) -> Result<(transaction: SignedTransaction, sender: Address), NodeError> {
+            do throws(MempoolError) { return .success(try Mempool.decode(raw: raw, maxRawSize: maxRawSize)) } catch {
+                return .failure(.rejected(error))
+            }
+        }
+        let chunk = 64
+        guard raws.count > chunk else { return raws.map(decode) }
+        return await withTaskGroup(of: (Int, [Result<(transaction: SignedTransaction, sender: Address), NodeError>]).self) { group in
+            for start in stride(from: 0, to: raws.count, by: chunk) {
+                let slice = raws[start..<min(start + chunk, raws.count)]
+                group.addTask { (start, slice.map(decode)) }
+            }
+            var parts: [(Int, [Result<(transaction: SignedTransaction, sender: Address), NodeError>])] = []
+            for await part in group { parts.append(part) }
+            return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
+        }
+    }
+
+    /// The chain's rules on decoded transactions; admitted ones enter the mempool.
+    private func admit(
+        _ decoded: [Result<(transaction: SignedTransaction, sender: Address), NodeError>]
+    ) -> (results: [Result<Hash32, NodeError>], admitted: [(index: Int, transaction: SignedTransaction)]) {
+        var results: [Result<Hash32, NodeError>] = []
+        var admitted: [(index: Int, transaction: SignedTransaction)] = []
+        for (index, item) in decoded.enumerated() {
+            do throws(NodeError) {
+                let (transaction, sender) = try item.get()
+                // The mempool's rules (encoding, chain id, nonce, capacity) come first, then the chain's.
+                do throws(MempoolError) {
+                    try mempool.admit(transaction, sender: sender, accountNonce: { world.account($0).nonce })
+                } catch {
+                    throw .rejected(error)
+                }
+                do throws(NodeError) { try checkExecutable(transaction, sender: sender) } catch {
+                    mempool.remove(hashes: [transaction.hash])
+                    throw error
+                }
+                results.append(.success(transaction.hash))
+                admitted.append((index, transaction))
+            } catch {
+                results.append(.failure(error))
+            }
+        }
+        if !admitted.isEmpty { signalWork() }
+        return (results, admitted)
+    }
+
+    /// Refuses what could never run: undecodable call data, a gas limit below the call's gas or
+    /// above the block's, more value than the sender holds.
+    private func checkExecutable(_ signed: SignedTransaction, sender: Address) throws(NodeError) {
+        let transaction = signed.transaction
+        // A creation is the mempool's to refuse, with its own message.
+        guard let to = transaction.to else { return }
+        let call: ChainCall
+        do throws(BindingError) { call = try ChainCall(to: to, data: transaction.data, config: pocoConfig) } catch {
+            throw .invalidCall(error)
+        }
+        guard transaction.gasLimit >= call.gasUsed else {
+            throw .gasTooLow(needed: call.gasUsed, limit: transaction.gasLimit)
+        }
+        guard transaction.gasLimit <= configuration.blockGasLimit else {
+            throw .rejected(.oversized(size: Int(clamping: transaction.gasLimit), limit: Int(clamping: configuration.blockGasLimit)))
+        }
+        let balance = world.account(sender).balance
+        guard balance >= transaction.value else {
+            throw .insufficientFunds(sender: sender, balance: balance, value: transaction.value)
+        }
+    }
+
+    /// Removes transactions whose pending record failed; returns those that were still pending.
+    private func forget(_ hashes: [Hash32]) -> Set<Hash32> {
+        let stillPending = Set(hashes.filter { mempool.pending($0) != nil })
+        mempool.remove(hashes: stillPending)
+        return stillPending
+    }
+
+    func signalWork() { workSignal.yield() }
+
+    /// Seals the next block from the pending transactions and commits it.
+    ///
+    /// - Parameter force: seal even when nothing waits (an empty block: `evm_mine`, a timed producer).
+    /// - Returns: the committed block, or nil when nothing waited and `force` is false.
+    /// - Throws: `.halted` once a commit has failed (the in-memory state is then ahead of the ledger;
+    ///   a restart resumes from the ledger).
+    @discardableResult
+    public func seal(force: Bool = false) async throws(NodeError) -> StoredBlock? {
+        await acquireSealing()
+        defer { releaseSealing() }
+        if let haltReason { throw .halted(reason: haltReason) }
+        var batch: [(transaction: SignedTransaction, sender: Address)] = []
+        var gas: UInt64 = 0
+        for transaction in mempool.nextBatch(maxCount: configuration.maxTransactionsPerBlock,
+                                             accountNonce: { world.account($0).nonce }) {
+            // A prefix of the round-robin batch keeps each sender's nonces contiguous.
+            let (sum, overflow) = gas.addingReportingOverflow(transaction.transaction.gasLimit)
+            guard !overflow, sum <= configuration.blockGasLimit, let pending = mempool.pending(transaction.hash) else { break }
+            gas = sum
+            batch.append((transaction, pending.sender))
+        }
+        guard force || !batch.isEmpty || !pendingOverrides.isEmpty else { return nil }
+        let environment = BlockEnvironment(
+            number: head.number + 1, parentHash: head.hash,
+            timestamp: max(clock() &+ timeOffset, head.header.timestamp), miner: configuration.miner,
+            gasLimit: configuration.blockGasLimit)
+        let commit: BlockCommit
+        do throws(BlockExecutionError) {
+            commit = try BlockExecutor.execute(batch, overrides: pendingOverrides, environment: environment, world: &world)
+        } catch {
+            haltReason = "block \(environment.number) failed to execute: \(error)"
+            throw .execution(error)
+        }
+        pendingOverrides.removeAll()
+        do {
+            try await store.commit(commit)
+        } catch {
+            haltReason = "block \(environment.number) could not be written: \(error)"
+            throw .ledger(error)
+        }
+        mempool.remove(hashes: commit.block.transactions.map(\.transaction.hash))
+        head = StoredBlock(commit.block)
+        counters.headNumber = head.number
+        counters.blocksSealed += 1
+        counters.transactionsIncluded += UInt64(commit.block.transactions.count)
+        publish(ChainEvent(block: head, transactions: commit.block.storedTransactions, logs: commit.block.storedLogs))
+        // Transactions may still wait (a full block, or arrivals during the commit).
+        if mempool.count > 0 { signalWork() }
+        return head
+    }
+
+    private func acquireSealing() async {
+        guard sealing else {
+            sealing = true
+            return
+        }
+        await withCheckedContinuation { sealQueue.append($0) }
+    }
+
+    private func releaseSealing() {
+        if sealQueue.isEmpty {
+            sealing = false
+        } else {
+            sealQueue.removeFirst().resume()
+        }
+    }
+
+    private func publish(_ event: ChainEvent) {
+        for (id, subscriber) in subscribers {
+            if case .terminated = subscriber.yield(event) { subscribers[id] = nil }
+        }
+    }
+}

@@ -1,0 +1,109 @@
+import Chain
+import Ethereum
+import PoCo
+import Testing
+
+@Suite("Chain node: admission, sealing, conservation")
+struct NodeSealingTests {
+    let hub = Genesis.defaultHub
+
+    /// Native coin of every account the test touches plus the hub: must never change.
+    private func totalCoin(_ node: ChainNode, _ addresses: [Address]) async -> UInt256 {
+        var total = UInt256.zero
+        for address in Set(addresses + [hub]) { total = total + (await node.account(address).balance) }
+        return total
+    }
+
+    @Test("a deposit and a transfer are mined in one block, with receipts, logs and conserved coin")
+    func depositAndTransfer() async throws {
+        let fixture = try await NodeFixture.make()
+        let node = fixture.node
+        let alice = NodeFixture.keys[1].address, bob = NodeFixture.keys[2].address
+        let before = await totalCoin(node, [alice, bob])
+        let deposit = NodeFixture.transaction(from: 1, nonce: 0, to: hub, value: NodeFixture.oneRLC * 5,
+                                              data: NodeFixture.calldata("deposit()"))
+        let transfer = NodeFixture.transaction(from: 1, nonce: 1, to: bob, value: NodeFixture.oneRLC, gasLimit: 21_000)
+        let results = await node.sendRawTransactions([deposit.rawBytes, transfer.rawBytes])
+        #expect(try results.map { try $0.get() } == [deposit.hash, transfer.hash])
+
+        let block = try #require(try await node.seal())
+        #expect(block.number == 1)
+        #expect(block.transactionHashes == [deposit.hash, transfer.hash])
+        #expect(await node.account(alice).nonce == 2)
+        #expect(await node.account(bob).balance == Genesis.devBalance + NodeFixture.oneRLC)
+        #expect(await node.pocoState.account(alice).balance == UInt256(5_000_000_000))
+        #expect(await totalCoin(node, [alice, bob]) == before)
+
+        let stored = try #require(try await fixture.store.transaction(hash: deposit.hash))
+        #expect(stored.included.outcome.succeeded)
+        #expect(stored.included.outcome.gasUsed == 51_000)
+        // The escrow mints: Transfer(0x0, alice, 5e9 nRLC).
+        #expect(stored.included.outcome.logs.map { $0.topics.first } == [Keccak256.hash("Transfer(address,address,uint256)")])
+        #expect(block.header.gasUsed == 72_000)
+        #expect(try await node.seal() == nil)
+    }
+
+    @Test("a reverted call keeps only the nonce and says why")
+    func revertKeepsNonce() async throws {
+        let fixture = try await NodeFixture.make()
+        let withdraw = NodeFixture.transaction(
+            from: 3, nonce: 0, to: hub, data: NodeFixture.calldata("withdraw(uint256)", [.uint(UInt256(1))]))
+        _ = try await fixture.node.sendRawTransaction(withdraw.rawBytes)
+        try await fixture.node.seal()
+        let stored = try #require(try await fixture.store.transaction(hash: withdraw.hash))
+        #expect(!stored.included.outcome.succeeded)
+        #expect(stored.included.outcome.revertReason != nil)
+        #expect(await fixture.node.account(NodeFixture.keys[3].address).nonce == 1)
+    }
+
+    @Test("refusals name the rule: unknown selector, gas too low, wrong chain, funds")
+    func refusals() async throws {
+        let node = try await NodeFixture.make().node
+        let unknown = NodeFixture.transaction(from: 1, nonce: 0, to: hub, data: [0xde, 0xad, 0xbe, 0xef])
+        await #expect(throws: NodeError.self) { try await node.sendRawTransaction(unknown.rawBytes) }
+        let lowGas = NodeFixture.transaction(from: 1, nonce: 0, to: hub, value: NodeFixture.oneRLC,
+                                             data: NodeFixture.calldata("deposit()"), gasLimit: 21_000)
+        await #expect(throws: NodeError.gasTooLow(needed: 51_000, limit: 21_000)) {
+            try await node.sendRawTransaction(lowGas.rawBytes)
+        }
+        let wrongChain = NodeFixture.transaction(from: 1, nonce: 0, to: hub, chainId: 1)
+        await #expect(throws: NodeError.rejected(.wrongChainId(expected: 31337, actual: 1))) {
+            try await node.sendRawTransaction(wrongChain.rawBytes)
+        }
+        let tooMuch = NodeFixture.transaction(from: 1, nonce: 0, to: NodeFixture.keys[2].address,
+                                              value: Genesis.devBalance + 1, gasLimit: 21_000)
+        await #expect(throws: NodeError.self) { try await node.sendRawTransaction(tooMuch.rawBytes) }
+        #expect(await node.metrics.pending == 0)
+    }
+
+    @Test("a restart resumes at the last block with the pending transactions, same state root")
+    func restartResumes() async throws {
+        let fixture = try await NodeFixture.make()
+        let first = NodeFixture.transaction(from: 1, nonce: 0, to: NodeFixture.keys[2].address, value: 7, gasLimit: 21_000)
+        _ = try await fixture.node.sendRawTransaction(first.rawBytes)
+        let block = try #require(try await fixture.node.seal())
+        let pending = NodeFixture.transaction(from: 1, nonce: 1, to: NodeFixture.keys[2].address, value: 8, gasLimit: 21_000)
+        _ = try await fixture.node.sendRawTransaction(pending.rawBytes)
+
+        let resumed = try await NodeFixture.make(store: fixture.store)
+        #expect(await resumed.node.head == block)
+        #expect(await resumed.node.pendingTransaction(pending.hash) != nil)
+        let next = try #require(try await resumed.node.seal())
+        #expect(next.transactionHashes == [pending.hash])
+        #expect(next.header.parentHash == block.hash)
+    }
+
+    @Test("eth_call runs views and simulates functions without changing state; estimateGas is per function")
+    func callsAndEstimates() async throws {
+        let node = try await NodeFixture.make().node
+        let alice = NodeFixture.keys[1].address
+        let balanceOf = NodeFixture.calldata("balanceOf(address)", [.address(alice)])
+        #expect(try await node.call(CallRequest(to: hub, data: balanceOf)) == [UInt8](repeating: 0, count: 32))
+        let deposit = CallRequest(from: alice, to: hub, data: NodeFixture.calldata("deposit()"), value: NodeFixture.oneRLC)
+        #expect(try await node.call(deposit) == [UInt8](repeating: 0, count: 31) + [1])
+        #expect(await node.pocoState.account(alice).balance == .zero)
+        #expect(try await node.estimateGas(deposit) == 51_000)
+        let withdraw = CallRequest(from: alice, to: hub, data: NodeFixture.calldata("withdraw(uint256)", [.uint(5)]))
+        await #expect(throws: NodeError.self) { try await node.call(withdraw) }
+    }
+}
