@@ -14,6 +14,8 @@ let package = Package(
         .library(name: "Ethereum", targets: ["Ethereum"]),
         .library(name: "PoCo", targets: ["PoCo"]),
         .library(name: "Chain", targets: ["Chain"]),
+        .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "Server", targets: ["Server"]),
         .executable(name: "iexec", targets: ["iexec"]),
         .executable(name: "iexec-bench", targets: ["iexec-bench"]),
     ],
@@ -23,6 +25,8 @@ let package = Package(
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
     ],
     targets: [
         .systemLibrary(
@@ -52,16 +56,28 @@ let package = Package(
             dependencies: ["Ethereum", "PoCo", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
             swiftSettings: strictSettings
         ),
-        // The ledger's persistent state: PoCo state on SQLite (GRDB), written one block per transaction.
+        // The ledger on SQLite (GRDB, WAL): blocks, transactions, receipts, indexed logs, state,
+        // pending transactions; one database transaction per block.
         .target(
             name: "Ledger",
-            dependencies: ["Ethereum", "PoCo", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Ethereum", "PoCo", "Chain", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        // Hummingbird composition: JSON-RPC over HTTP and WebSocket, /info, /metrics.
+        .target(
+            name: "Server",
+            dependencies: [
+                "Ethereum", "PoCo", "Chain", "Ledger",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
         .executableTarget(
             name: "iexec",
             dependencies: [
-                "Ethereum",
+                "Ethereum", "PoCo", "Chain", "Ledger", "Server",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -97,6 +113,15 @@ let package = Package(
         .testTarget(
             name: "LedgerTests",
             dependencies: ["Ledger", "PoCo", "Ethereum", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ServerTests",
+            dependencies: [
+                "Server", "Chain", "Ledger", "Ethereum", "PoCo",
+                .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
             swiftSettings: strictSettings
         ),
         .testTarget(
