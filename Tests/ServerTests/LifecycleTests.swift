@@ -1,0 +1,61 @@
+import Chain
+import Ethereum
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Server
+import ServiceLifecycle
+import Testing
+
+@Suite("Server: the node's services (HTTP server + block producer) start and stop together")
+struct LifecycleTests {
+    @Test("the group serves, produces blocks on demand, and a graceful shutdown loses no acknowledged transaction")
+    func runAndStop() async throws {
+        let fixture = try await ServerFixture.make()
+        let node = fixture.node
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let services = NodeServices(server: fixture.server) { port in portSink.yield(port) }
+        let group = services.makeGroup(handlingSignals: false)
+        try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var portIterator = ports.makeAsyncIterator()
+            let port = try #require(await portIterator.next())
+            #expect(port > 0)
+
+            let answer = try await TestClient.withClient(host: "localhost", port: port) { client in
+                try await client.post("/", headers: [.contentType: "application/json"],
+                                      body: ByteBuffer(string: #"{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"#))
+            }
+            #expect(answer.status == .ok)
+
+            // The producer (block time 0) seals as soon as transactions wait.
+            let bob = ServerFixture.keys[2].address
+            var hashes: [Hash32] = []
+            for nonce in 0..<5 as Range<UInt64> {
+                let transfer = ServerFixture.transaction(from: 1, nonce: nonce, to: bob, value: 1, gasLimit: 21_000)
+                hashes.append(try await node.sendRawTransaction(transfer.rawBytes))
+            }
+            let deadline = ContinuousClock.now + .seconds(20)
+            while await node.metrics.transactionsIncluded < 5, ContinuousClock.now < deadline {
+                try await Task.sleep(for: .milliseconds(10))
+            }
+            #expect(await node.metrics.transactionsIncluded == 5)
+
+            // More transactions, then stop at once: each is either mined or still pending in the ledger.
+            for nonce in 5..<25 as Range<UInt64> {
+                let transfer = ServerFixture.transaction(from: 1, nonce: nonce, to: bob, value: 1, gasLimit: 21_000)
+                hashes.append(try await node.sendRawTransaction(transfer.rawBytes))
+            }
+            await group.triggerGracefulShutdown()
+            try await tasks.waitForAll()
+
+            let snapshot = try #require(try await fixture.store.load())
+            #expect(snapshot.head == (await node.head))
+            let pending = Set(try snapshot.pending.map { try SignedTransaction(raw: $0).hash })
+            for hash in hashes {
+                let mined = try await fixture.store.transaction(hash: hash) != nil
+                #expect(mined || pending.contains(hash), "transaction \(hash.hex) was lost")
+            }
+        }
+    }
+}
