@@ -73,7 +73,7 @@ extension RPCHandler {
         let count = min(requested, 1_024, newest + 1)
         let oldest = newest + 1 - count
         var ratios: [JSONValue] = []
-        for number in stride(from: oldest, through: newest, by: 1) where count > 0 {
+        for number in stride(from: oldest, through: newest, by: 1) {
             let block = try await storedBlock(number: number)
             let header = block?.header
             let ratio = header.map { $0.gasLimit == 0 ? 0 : Double($0.gasUsed) / Double($0.gasLimit) } ?? 0
