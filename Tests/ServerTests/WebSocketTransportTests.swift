@@ -21,7 +21,8 @@ struct WebSocketTransportTests {
             // Plain HTTP still works on the same port.
             let info = try await client.execute(uri: "/info", method: .get)
             #expect(info.status == .ok)
-            try await WebSocketClient.connect(url: "ws://localhost:\(port)/", logger: logger) { inbound, outbound, _ in
+            let logger = self.logger
+            try await withTimeout { try await WebSocketClient.connect(url: "ws://localhost:\(port)/", logger: logger) { inbound, outbound, _ in
                 var messages = inbound.messages(maxSize: 1 << 20).makeAsyncIterator()
                 try await outbound.write(.text(#"{"jsonrpc":"2.0","id":1,"method":"eth_chainId"}"#))
                 try await outbound.write(.text(#"{"jsonrpc":"2.0","id":2,"method":"eth_subscribe","params":["newHeads"]}"#))
@@ -39,7 +40,7 @@ struct WebSocketTransportTests {
                 try await outbound.write(.binary(ByteBuffer(string: #"{"jsonrpc":"2.0","id":3,"method":"eth_blockNumber"}"#)))
                 #expect(try JSONValue(parsing: try await Self.text(messages.next())) == ["jsonrpc": "2.0", "id": 3, "result": "0x2"])
                 try await outbound.close(.normalClosure, reason: nil)
-            }
+            } }
             #expect(fixture.server.metrics.count(method: "eth_subscribe", outcome: .success) == 1)
         }
     }

@@ -112,3 +112,26 @@ struct EchoRPC: JSONRPCService {
         }
     }
 }
+
+/// Runs `body`, failing with `TimedOut` if it takes longer than `limit` (a WebSocket test waiting
+/// for a message that never comes must fail, not hang).
+@discardableResult
+func withTimeout<Value: Sendable>(_ limit: Duration = .seconds(20),
+                                  _ body: @escaping @Sendable () async throws -> Value) async throws -> Value {
+    try await withThrowingTaskGroup(of: Value?.self) { group in
+        group.addTask { try await body() }
+        group.addTask {
+            try await _Concurrency.Task.sleep(for: limit)
+            return nil
+        }
+        defer { group.cancelAll() }
+        guard let first = try await group.next(), let value = first else { throw TimedOut(limit: limit) }
+        return value
+    }
+}
+
+/// A test step that did not finish in time.
+struct TimedOut: Error, CustomStringConvertible {
+    let limit: Duration
+    var description: String { "timed out after \(limit)" }
+}
