@@ -2,6 +2,8 @@ import Chain
 import Ethereum
 import HTTPTypes
 import Hummingbird
+import HummingbirdWSClient
+import Logging
 import HummingbirdTesting
 import Server
 import ServiceLifecycle
@@ -55,6 +57,37 @@ struct LifecycleTests {
             for hash in hashes {
                 let mined = try await fixture.store.transaction(hash: hash) != nil
                 #expect(mined || pending.contains(hash), "transaction \(hash.hex) was lost")
+            }
+        }
+    }
+
+    @Test("a graceful shutdown closes open WebSocket connections with a normal close frame")
+    func shutdownClosesWebSockets() async throws {
+        let fixture = try await ServerFixture.make()
+        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
+        let (connected, connectedSink) = AsyncStream.makeStream(of: Void.self)
+        let group = NodeServices(server: fixture.server) { port in portSink.yield(port) }.makeGroup(handlingSignals: false)
+        let logger = Logger(label: "ws-test")
+        try await withTimeout {
+            try await withThrowingTaskGroup(of: WebSocketCloseFrame?.self) { tasks in
+                tasks.addTask {
+                    try await group.run()
+                    return nil
+                }
+                var portIterator = ports.makeAsyncIterator()
+                let port = try #require(await portIterator.next())
+                tasks.addTask {
+                    try await WebSocketClient.connect(url: "ws://127.0.0.1:\(port)/", logger: logger) { inbound, _, _ in
+                        connectedSink.yield()
+                        for try await _ in inbound.messages(maxSize: 1 << 16) {}
+                    }
+                }
+                var connectedIterator = connected.makeAsyncIterator()
+                _ = await connectedIterator.next()
+                await group.triggerGracefulShutdown()
+                var frames: [WebSocketCloseFrame] = []
+                for try await frame in tasks { if let frame { frames.append(frame) } }
+                #expect(frames.map(\.closeCode) == [.normalClosure])
             }
         }
     }
