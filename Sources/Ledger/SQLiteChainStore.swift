@@ -72,6 +72,8 @@ public struct SQLiteChainStore: ChainStore {
 
     // MARK: - Writes
 
+    /// Writes the genesis (as its JSON), block 0 and the full state after it, in one transaction.
+    /// Throws `.alreadyInitialized` when the file already holds a chain.
     public func initialize(genesis: Genesis, block: SealedBlock, state: [StateChangeRecord],
                            accounts: [(address: Address, account: NativeAccount)]) async throws(ChainStoreError) {
         let rows = try BlockRows(block)
@@ -85,6 +87,10 @@ public struct SQLiteChainStore: ChainStore {
         }
     }
 
+    /// Writes the block — header, transactions with their outcomes, logs, state and account
+    /// changes, the new head — and deletes its transactions from the pending table, in one write
+    /// transaction. Throws `.notInitialized`, or `.notExtendingHead` when the block's number or
+    /// parent hash does not follow the head (nothing is written then).
     public func commit(_ commit: BlockCommit) async throws(ChainStoreError) {
         let block = commit.block
         // Everything is turned into arguments before the write lock is taken.
@@ -107,19 +113,29 @@ public struct SQLiteChainStore: ChainStore {
         }
     }
 
+    /// Records acknowledged transactions as pending, in arrival order, in one transaction; hashes
+    /// already pending or already mined are ignored.
     public func addPending(_ transactions: [SignedTransaction]) async throws(ChainStoreError) {
         guard !transactions.isEmpty else { return }
         let rows = transactions.map { (hash: Data(blob: $0.hash), raw: Data($0.rawBytes)) }
         try await write("record \(rows.count) pending transactions") { db in
-            // Known pending hashes hit the unique index (ignored); mined ones are skipped.
-            let insert = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO pending (hash, raw) SELECT ?, ?
-                WHERE NOT EXISTS (SELECT 1 FROM transactions WHERE hash = ?)
-                """)
-            for row in rows { try insert.execute(arguments: [row.hash, row.raw, row.hash]) }
+            // Known pending hashes hit the unique index (ignored); mined ones are skipped; the
+            // position column keeps the arrival order within a statement.
+            var position: Int64 = 0
+            try MultiRowInsert.run(
+                db, "INSERT OR IGNORE INTO pending (hash, raw) SELECT v.column1, v.column2 FROM (VALUES", columns: 3,
+                rows: rows,
+                suffix: """
+                    ) AS v WHERE NOT EXISTS (SELECT 1 FROM transactions AS t WHERE t.hash = v.column1) ORDER BY v.column3
+                    """
+            ) { row, values in
+                values += [row.hash.databaseValue, row.raw.databaseValue, position.databaseValue]
+                position += 1
+            }
         }
     }
 
+    /// Deletes these hashes from the pending table, in one transaction (unknown ones are ignored).
     public func removePending(_ hashes: [Hash32]) async throws(ChainStoreError) {
         guard !hashes.isEmpty else { return }
         let keys = hashes.map { Data(blob: $0) }
