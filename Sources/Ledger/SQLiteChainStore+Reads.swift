@@ -89,7 +89,10 @@ extension SQLiteChainStore {
     /// `.tooManyResults` when more than `limit` match.
     public func logs(_ filter: LogFilter, limit: Int) async throws(ChainStoreError) -> [StoredLog] {
         guard let query = LogQuery(filter, limit: limit) else { return [] }
-        let logs = try await read("query logs") { db in try Self.fetchLogs(db, sql: query.sql, query.arguments) }
+        // Not cached: filters' list lengths make endless variants of the statement.
+        let logs = try await read("query logs") { db in
+            try Self.fetchLogs(try db.makeStatement(sql: query.sql), query.arguments)
+        }
         guard logs.count <= limit else { throw .tooManyResults(limit: limit) }
         return logs
     }
@@ -180,12 +183,12 @@ extension SQLiteChainStore {
 
     /// Logs of `SELECT … FROM logs AS l CROSS JOIN blocks AS b … <clause>`.
     static func logs(_ db: Database, sql clause: String, _ arguments: StatementArguments) throws -> [StoredLog] {
-        try fetchLogs(db, sql: "SELECT \(LogQuery.columns) FROM logs AS l CROSS JOIN blocks AS b ON b.number = l.block_number " + clause,
-                      arguments)
+        let sql = "SELECT \(LogQuery.columns) FROM logs AS l CROSS JOIN blocks AS b ON b.number = l.block_number " + clause
+        return try fetchLogs(try db.cachedStatement(sql: sql), arguments)
     }
 
-    static func fetchLogs(_ db: Database, sql: String, _ arguments: StatementArguments) throws -> [StoredLog] {
-        let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+    static func fetchLogs(_ statement: Statement, _ arguments: StatementArguments) throws -> [StoredLog] {
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
         var logs: [StoredLog] = []
         while let row = try cursor.next() {
             var reader = RowReader(row: row, what: "log row")
