@@ -116,7 +116,7 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "PoCo", "Ethereum", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Ledger", "Chain", "PoCo", "Ethereum", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .testTarget(
