@@ -82,6 +82,8 @@ struct Node: ParsableCommand {
         func start() async throws {
             let genesis = try requestedGenesis()
             try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
+            let lock = try DataDirectoryLock(directory: dataDir)
+            defer { withExtendedLifetime(lock) {} }
             let store = try SQLiteChainStore(path: Node.ledgerPath(in: dataDir), synchronous: sync.synchronous)
             defer { try? store.close() }
             let configuration = NodeConfiguration(blockTime: .milliseconds(blockTime), dev: dev)
@@ -93,12 +95,18 @@ struct Node: ParsableCommand {
                                     configuration: NodeServerConfiguration(host: host, port: port))
             var logger = Logger(label: "iexec.node")
             logger.logLevel = .warning
+            let listening = Mutex(false)
             let services = NodeServices(server: server, logger: logger) { boundPort in
+                listening.withLock { $0 = true }
                 let banner = await Node.banner(node: node, host: self.host, port: boundPort, dataDir: self.dataDir,
                                                dev: self.dev)
                 Node.emit(self.output.raw ? JSONText.object(banner.fields.merging(["ok": true]) { $1 }) : banner.text)
             }
-            try await services.run()
+            do {
+                try await services.run()
+            } catch where !listening.withLock({ $0 }) {
+                throw CLIError("cannot listen on \(host):\(port): \(error)")
+            }
             if !output.raw {
                 let head = await node.head.number
                 FileHandle.standardError.write(Data("iexec node: stopped at block \(head)\n".utf8))
@@ -210,6 +218,26 @@ struct Node: ParsableCommand {
         }
         Foundation.exit(1)
     }
+}
+
+/// Holds `<data-dir>/LOCK` exclusively while a node runs: two nodes sealing on one ledger would
+/// fork it. The lock goes with the process (also on `kill -9`).
+final class DataDirectoryLock {
+    private let descriptor: Int32
+
+    /// Takes the lock, or fails naming the folder when another process holds it.
+    init(directory: String) throws {
+        let path = URL(fileURLWithPath: directory).appendingPathComponent("LOCK").path
+        let descriptor = open(path, O_RDWR | O_CREAT, 0o644)
+        guard descriptor >= 0 else { throw CLIError("cannot create \(path): \(String(cString: strerror(errno)))") }
+        guard flock(descriptor, LOCK_EX | LOCK_NB) == 0 else {
+            close(descriptor)
+            throw CLIError("another iexec node is running on \(directory) (\(path) is locked): stop it or use another --data-dir")
+        }
+        self.descriptor = descriptor
+    }
+
+    deinit { close(descriptor) }
 }
 
 /// Runs async work from the synchronous command line (the root command is synchronous).

@@ -131,4 +131,15 @@ struct NodeCommandTests {
         #expect(report["ok"] as? Bool == true)
         #expect(report["blocks"] as? Int == 1)
     }
+
+    @Test("a data directory is locked while a node runs on it: a second node is refused")
+    func dataDirectoryLock() throws {
+        try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        var first: DataDirectoryLock? = try DataDirectoryLock(directory: directory)
+        let refused = #expect(throws: CLIError.self) { try DataDirectoryLock(directory: directory) }
+        #expect(refused?.description.hasPrefix("another iexec node is running on \(directory)") == true)
+        #expect(first != nil)
+        first = nil
+        #expect(throws: Never.self) { _ = try DataDirectoryLock(directory: directory) }
+    }
 }
