@@ -87,7 +87,8 @@ struct Node: ParsableCommand {
             let store = try SQLiteChainStore(path: Node.ledgerPath(in: dataDir), synchronous: sync.synchronous)
             defer { try? store.close() }
             let configuration = NodeConfiguration(blockTime: .milliseconds(blockTime), dev: dev)
-            let node = try await ChainNode.open(store: store, genesis: genesis, configuration: configuration)
+            // A commit under way when SIGINT arrives finishes (GRDB would abort it on cancellation).
+            let node = try await ChainNode.open(store: UninterruptedWrites(store), genesis: genesis, configuration: configuration)
             if let chainId, node.chainId != chainId {
                 throw CLIError("the data directory holds chain \(node.chainId), not --chain-id \(chainId): use another --data-dir")
             }

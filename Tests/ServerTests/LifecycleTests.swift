@@ -91,4 +91,61 @@ struct LifecycleTests {
             }
         }
     }
+
+    @Test("a shutdown arriving during a block commit lets the commit finish when writes are uninterrupted")
+    func shutdownDuringCommit() async throws {
+        let slow = SlowCommitStore()
+        let node = try await ChainNode.open(store: UninterruptedWrites(slow), genesis: Genesis.dev(),
+                                            configuration: NodeConfiguration(dev: true), clock: { 1_700_000_000 })
+        let server = NodeServer(node: node, rpc: EchoRPC(node: node), configuration: NodeServerConfiguration(port: 0))
+        let group = NodeServices(server: server).makeGroup(handlingSignals: false)
+        try await withTimeout {
+            try await withThrowingTaskGroup(of: Void.self) { tasks in
+                tasks.addTask { try await group.run() }
+                let transfer = ServerFixture.transaction(from: 1, nonce: 0, to: ServerFixture.keys[2].address, value: 1,
+                                                         gasLimit: 21_000)
+                _ = try await node.sendRawTransaction(transfer.rawBytes)
+                var started = slow.commitsStarted.makeAsyncIterator()
+                _ = await started.next()
+                // The producer is now inside the commit (which takes 200 ms): stop the node.
+                await group.triggerGracefulShutdown()
+                try await tasks.waitForAll()
+                let stored = try await slow.transaction(hash: transfer.hash)
+                #expect(stored?.blockNumber == 1)
+                #expect(try await slow.load()?.head.number == 1)
+            }
+        }
+    }
+}
+
+/// A ledger whose commits take 200 ms and, like GRDB, abort when their task is cancelled.
+final class SlowCommitStore: ChainStore {
+    let base = InMemoryChainStore()
+    let commitsStarted: AsyncStream<Void>
+    private let started: AsyncStream<Void>.Continuation
+
+    init() { (commitsStarted, started) = AsyncStream.makeStream(of: Void.self) }
+
+    func commit(_ commit: BlockCommit) async throws(ChainStoreError) {
+        started.yield()
+        do { try await _Concurrency.Task.sleep(for: .milliseconds(200)) } catch {
+            throw .database(operation: "commit", reason: "\(error)")
+        }
+        try await base.commit(commit)
+    }
+
+    func load() async throws(ChainStoreError) -> ChainSnapshot? { try await base.load() }
+    func initialize(genesis: Genesis, block: SealedBlock, state: [StateChangeRecord],
+                    accounts: [(address: Address, account: NativeAccount)]) async throws(ChainStoreError) {
+        try await base.initialize(genesis: genesis, block: block, state: state, accounts: accounts)
+    }
+    func addPending(_ transactions: [SignedTransaction]) async throws(ChainStoreError) { try await base.addPending(transactions) }
+    func removePending(_ hashes: [Hash32]) async throws(ChainStoreError) { try await base.removePending(hashes) }
+    func block(number: UInt64) async throws(ChainStoreError) -> StoredBlock? { try await base.block(number: number) }
+    func block(hash: Hash32) async throws(ChainStoreError) -> StoredBlock? { try await base.block(hash: hash) }
+    func transactions(inBlock number: UInt64) async throws(ChainStoreError) -> [StoredTransaction] {
+        try await base.transactions(inBlock: number)
+    }
+    func transaction(hash: Hash32) async throws(ChainStoreError) -> StoredTransaction? { try await base.transaction(hash: hash) }
+    func logs(_ filter: LogFilter, limit: Int) async throws(ChainStoreError) -> [StoredLog] { try await base.logs(filter, limit: limit) }
 }
