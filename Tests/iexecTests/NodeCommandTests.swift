@@ -2,6 +2,7 @@ import ArgumentParser
 import Chain
 import Ethereum
 import Foundation
+import GRDB
 import Ledger
 import Testing
 
@@ -54,8 +55,8 @@ struct NodeCommandTests {
         #expect(missing?.description.hasPrefix("--genesis \(directory)/nope.json:") == true)
     }
 
-    @Test("node verify replays a ledger written by a node and reports blocks and transactions")
-    func verifyLedger() async throws {
+    /// Writes a dev chain of three blocks of two transfers each into `directory`'s ledger.
+    private func writeChain() async throws {
         try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
         let store = try SQLiteChainStore(path: Node.ledgerPath(in: directory))
         let node = try await ChainNode.open(store: store, genesis: Genesis.dev(), configuration: NodeConfiguration(dev: true))
@@ -70,7 +71,11 @@ struct NodeCommandTests {
             try await node.seal()
         }
         try store.close()
+    }
 
+    @Test("node verify replays a ledger written by a node and reports blocks and transactions")
+    func verifyLedger() async throws {
+        try await writeChain()
         let report = try await Node.Verify.parse(["--data-dir", directory]).verify()
         #expect(report.verified)
         #expect(report.head == 3)
@@ -141,5 +146,33 @@ struct NodeCommandTests {
         #expect(first != nil)
         first = nil
         #expect(throws: Never.self) { _ = try DataDirectoryLock(directory: directory) }
+    }
+
+    @Test("node verify on a tampered ledger exits 1 naming the block and the field, in text and --raw")
+    func verifyTamperedLedger() async throws {
+        try #require(FileManager.default.isExecutableFile(atPath: RawOutputTests.executable.path), "build iexec first")
+        try await writeChain()
+        let impostor = try HDWallet.devAccounts()[8].address
+        let database = try DatabaseQueue(path: Node.ledgerPath(in: directory))
+        try await database.write { db in
+            try db.execute(sql: "UPDATE transactions SET sender = ? WHERE block_number = 2 AND tx_index = 0",
+                           arguments: [Data(impostor.bytes)])
+        }
+        try database.close()
+
+        let raw = try RawOutputTests.run(["node", "verify", "--data-dir", directory, "--raw"])
+        #expect(raw.status == 1)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(raw.stdout.utf8)) as? [String: Any])
+        #expect(object["ok"] as? Bool == false)
+        #expect(object["blocks"] as? Int == 2)
+        let mismatch = try #require(object["mismatch"] as? [String: Any])
+        #expect(mismatch["block"] as? Int == 2)
+        #expect(mismatch["field"] as? String == "sender of transaction 0")
+        #expect(mismatch["stored"] as? String == impostor.checksummed)
+
+        let text = try RawOutputTests.run(["node", "verify", "--data-dir", directory])
+        #expect(text.status == 1)
+        #expect(text.stdout.isEmpty)
+        #expect(text.stderr.hasPrefix("iexec: error: mismatch: block 2: sender of transaction 0 is \(impostor.checksummed) in the ledger"))
     }
 }
