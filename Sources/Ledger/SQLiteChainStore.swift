@@ -175,9 +175,15 @@ public struct SQLiteChainStore: ChainStore {
     }
 
     /// Runs `body` in one write transaction: committed if it returns, rolled back if it throws.
+    ///
+    /// Task cancellation does not abort a write: GRDB's async `write` interrupts SQLite when its task
+    /// is cancelled, and a node shutting down would then lose the block it was committing. The
+    /// completion-based `asyncWrite` runs to the end; the caller waits for it either way.
     func write(_ operation: String, _ body: @escaping @Sendable (Database) throws -> Void) async throws(ChainStoreError) {
         do {
-            try await pool.write { db in try body(db) }
+            try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<Void, any Error>) in
+                pool.asyncWrite({ db in try body(db) }, completion: { _, result in continuation.resume(with: result) })
+            }
         } catch let error as ChainStoreError {
             throw error
         } catch {

@@ -2,20 +2,24 @@ import ArgumentParser
 
 /// `iexec`: the command line of iexec-swift, modelled on iexec-sdk's verbs.
 @main
-struct Iexec: ParsableCommand {
+struct Iexec: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iexec",
-        abstract: "iexec-swift: wallets, signed PoCo orders, and (soon) the node, scheduler and workers.",
+        abstract: "iexec-swift: wallets, signed PoCo orders, the chain node (and soon the scheduler and workers).",
         subcommands: [Wallet.self, Order.self, Node.self]
     )
 
     /// Like ArgumentParser's `main()`, except that with `--raw` a usage error is also one JSON object,
     /// so scripts reading `--raw` output never have to parse text.
-    static func main() {
+    static func main() async {
         let arguments = Array(CommandLine.arguments.dropFirst())
         do {
             var command = try parseAsRoot(arguments)
-            try command.run()
+            if var asyncCommand = command as? any AsyncParsableCommand {
+                try await asyncCommand.run()
+            } else {
+                try command.run()
+            }
         } catch let code as ExitCode {
             exit(withError: code)
         } catch {

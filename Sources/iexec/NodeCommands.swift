@@ -8,7 +8,7 @@ import Server
 import Synchronization
 
 /// `iexec node` (run the chain node) and `iexec node verify` (replay its ledger).
-struct Node: ParsableCommand {
+struct Node: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run the iExec chain node (JSON-RPC over HTTP and WebSocket, /info, /metrics), or verify its ledger.",
         subcommands: [Run.self, Verify.self],
@@ -26,7 +26,7 @@ struct Node: ParsableCommand {
         var synchronous: SQLiteChainStore.Synchronous { self == .full ? .full : .normal }
     }
 
-    struct Run: ParsableCommand {
+    struct Run: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "run",
             abstract: "Start the node; it runs until SIGINT or SIGTERM (the block being sealed is finished first).")
@@ -68,9 +68,9 @@ struct Node: ParsableCommand {
             return chosen
         }
 
-        func run() throws {
+        func run() async throws {
             do {
-                try NodeRuntime.block { try await self.start() }
+                try await start()
             } catch let error as ExitCode {
                 throw error
             } catch {
@@ -88,7 +88,7 @@ struct Node: ParsableCommand {
             defer { try? store.close() }
             let configuration = NodeConfiguration(blockTime: .milliseconds(blockTime), dev: dev)
             // A commit under way when SIGINT arrives finishes (GRDB would abort it on cancellation).
-            let node = try await ChainNode.open(store: UninterruptedWrites(store), genesis: genesis, configuration: configuration)
+            let node = try await ChainNode.open(store: store, genesis: genesis, configuration: configuration)
             if let chainId, node.chainId != chainId {
                 throw CLIError("the data directory holds chain \(node.chainId), not --chain-id \(chainId): use another --data-dir")
             }
@@ -115,7 +115,7 @@ struct Node: ParsableCommand {
         }
     }
 
-    struct Verify: ParsableCommand {
+    struct Verify: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "Replay every block from genesis and check every header field it recomputes; exits 1 on a mismatch.")
 
@@ -149,10 +149,10 @@ struct Node: ParsableCommand {
             return CommandOutput(fields: fields, text: "mismatch: \(mismatch.description) (blocks 0…\(report.blocksChecked == 0 ? 0 : report.blocksChecked - 1) verified, \(report.transactionsChecked) transactions)")
         }
 
-        func run() throws {
+        func run() async throws {
             let report: ChainVerificationReport
             do {
-                report = try NodeRuntime.block { try await self.verify() }
+                report = try await verify()
             } catch {
                 Node.fail(error, raw: output.raw)
             }
@@ -239,22 +239,4 @@ final class DataDirectoryLock {
     }
 
     deinit { close(descriptor) }
-}
-
-/// Runs async work from the synchronous command line (the root command is synchronous).
-enum NodeRuntime {
-    /// Blocks the calling (main) thread until `work` finishes on the concurrency pool.
-    static func block<Value: Sendable>(_ work: @escaping @Sendable () async throws -> Value) throws -> Value {
-        let outcome = Mutex<Result<Value, any Error>?>(nil)
-        let done = DispatchSemaphore(value: 0)
-        Task {
-            let result: Result<Value, any Error>
-            do { result = .success(try await work()) } catch { result = .failure(error) }
-            outcome.withLock { $0 = result }
-            done.signal()
-        }
-        done.wait()
-        guard let result = outcome.withLock({ $0 }) else { throw CLIError("internal: the node task ended without a result") }
-        return try result.get()
-    }
 }
