@@ -29,9 +29,8 @@ import urllib.error
 import urllib.request
 
 from eth_abi import decode as abi_decode
-from eth_utils import keccak, to_checksum_address
 
-from node_reference import (DEV_BALANCE, DEV_CHAIN_ID, NRLC, Failure, Node, dev_accounts, free_port, rpc)
+from node_reference import (DEV_BALANCE, DEV_CHAIN_ID, NRLC, Failure, Node, dev_accounts, free_port, parse_info, rpc)
 
 DEPOSIT = bytes.fromhex("d0e30db0")
 TOTAL_SUPPLY = "0x18160ddd"
@@ -239,7 +238,7 @@ def run_crash(args, work):
     node = Node(args.iexec, data_dir, port, ["--block-time", str(args.block_time)],
                 os.path.join(work, "crash-node.log"))
     info = node.start()
-    hub = to_checksum_address(info["hub"])
+    hub = parse_info(info)[1]
     everyone = [a.address for a in accounts] + [hub]
     try:
         total_before = native_total(node.url, everyone)

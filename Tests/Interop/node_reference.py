@@ -30,7 +30,6 @@ import time
 import urllib.error
 import urllib.request
 
-from eth_abi import decode as abi_decode
 from eth_abi import encode as abi_encode
 from eth_account import Account
 from eth_account.messages import _hash_eip191_message, encode_defunct, encode_typed_data
@@ -534,6 +533,10 @@ def topic_address(address):
     return b"\x00" * 12 + addr_bytes(address)
 
 
+def hx(data):
+    return "0x" + bytes(data).hex()
+
+
 def word(n):
     return n.to_bytes(32, "big")
 
@@ -570,6 +573,26 @@ def run_reference(args, work):
     return checks.passed
 
 
+def parse_info(info):
+    """(chainId, hub, app registry, dataset registry, workerpool registry) from GET /info: chainId a number
+    or hex string; the registries under "registries" keyed app/dataset/workerpool (or …Registry), or
+    at the top level as appRegistry/datasetRegistry/workerpoolRegistry."""
+    try:
+        chain = info["chainId"]
+        chain = int(chain, 0) if isinstance(chain, str) else int(chain)
+        registries = info.get("registries") or info
+
+        def registry(kind):
+            for key in (kind, kind + "Registry", kind + "registry"):
+                if key in registries:
+                    return to_checksum_address(registries[key])
+            raise KeyError(f"{kind} registry")
+        return (chain, to_checksum_address(info["hub"]), registry("app"), registry("dataset"),
+                registry("workerpool"))
+    except (KeyError, TypeError, ValueError) as error:
+        raise Failure(f"GET /info: cannot read {error} from {json.dumps(info)}")
+
+
 def run_scenario(node, info, checks):
     w3 = Web3(Web3.HTTPProvider(node.url, request_kwargs={"timeout": 30}))
     accounts = dev_accounts()
@@ -577,15 +600,11 @@ def run_scenario(node, info, checks):
     checks.eq("dev mnemonic account 1", accounts[1].address, DEV_ACCOUNT_1)
 
     # --- chain identity: GET /info, eth_chainId, the hub's own views ---
-    checks.eq("GET /info chainId", int(info["chainId"]), DEV_CHAIN_ID)
+    chain_id, hub_address, app_registry, dataset_registry, workerpool_registry = parse_info(info)
+    checks.eq("GET /info chainId", chain_id, DEV_CHAIN_ID)
     checks.eq("eth_chainId", w3.eth.chain_id, DEV_CHAIN_ID)
     checks.eq("net_version", w3.net.version, str(DEV_CHAIN_ID))
     checks.true("web3_clientVersion is a non-empty string", bool(w3.client_version))
-    hub_address = to_checksum_address(info["hub"])
-    registries = info.get("registries") or {}
-    app_registry = to_checksum_address(registries.get("app") or info.get("appRegistry"))
-    dataset_registry = to_checksum_address(registries.get("dataset") or info.get("datasetRegistry"))
-    workerpool_registry = to_checksum_address(registries.get("workerpool") or info.get("workerpoolRegistry"))
     hub = w3.eth.contract(address=hub_address, abi=POCO_ABI)
     checks.eq("appregistry() = GET /info", hub.functions.appregistry().call(), app_registry)
     checks.eq("datasetregistry() = GET /info", hub.functions.datasetregistry().call(), dataset_registry)
@@ -864,7 +883,6 @@ def run_scenario(node, info, checks):
     # --- every log again: eth_getLogs, the filter, the WebSocket subscriptions ---
     last_block = w3.eth.block_number
     all_logs = [log for r in client.receipts for log in r["logs"]]
-    key = lambda log: (bytes(log["transactionHash"]), int(log["logIndex"]))
     def norm(log):
         return (bytes(log["transactionHash"]), int(log["logIndex"]), int(log["blockNumber"]), bytes(log["blockHash"]),
                 int(log["transactionIndex"]), to_checksum_address(log["address"]),
@@ -877,14 +895,14 @@ def run_scenario(node, info, checks):
     checks.eq("eth_getLogs without address = the same", [norm(l) for l in w3.eth.get_logs(
         {"fromBlock": first_block, "toBlock": "latest"})], expected_logs)
     by_topics = w3.eth.get_logs({"fromBlock": first_block, "toBlock": last_block, "address": hub_address,
-                                 "topics": [[TOPIC["TaskContribute"], TOPIC["TaskReveal"]]]})
+                                 "topics": [[hx(TOPIC["TaskContribute"]), hx(TOPIC["TaskReveal"])]]})
     checks.eq("eth_getLogs topic OR-list [TaskContribute, TaskReveal]", [norm(l) for l in by_topics],
               [n for n in expected_logs if n[6][0] in (TOPIC["TaskContribute"], TOPIC["TaskReveal"])])
-    by_task = w3.eth.get_logs({"fromBlock": first_block, "toBlock": last_block, "topics": [None, taskid]})
+    by_task = w3.eth.get_logs({"fromBlock": first_block, "toBlock": last_block, "topics": [None, hx(taskid)]})
     checks.eq("eth_getLogs topic [null, taskid]", [norm(l) for l in by_task],
               [n for n in expected_logs if len(n[6]) > 1 and n[6][1] == taskid])
     mints = w3.eth.get_logs({"fromBlock": first_block, "toBlock": last_block,
-                             "topics": [TOPIC["Transfer"], topic_address(ZERO_ADDRESS)]})
+                             "topics": [hx(TOPIC["Transfer"]), hx(topic_address(ZERO_ADDRESS))]})
     checks.eq("eth_getLogs Transfer from 0x0 (deposits and asset mints)", [norm(l) for l in mints],
               [n for n in expected_logs if n[6][0] == TOPIC["Transfer"] and n[6][1] == topic_address(ZERO_ADDRESS)])
     registries_only = w3.eth.get_logs({"fromBlock": first_block, "toBlock": last_block,
@@ -893,7 +911,7 @@ def run_scenario(node, info, checks):
     match_number = match_block["number"]
     checks.eq("eth_getLogs on matchOrders' block only", [norm(l) for l in w3.eth.get_logs(
         {"fromBlock": match_number, "toBlock": match_number})], [n for n in expected_logs if n[2] == match_number])
-    checks.eq("eth_getLogs by blockHash", [norm(l) for l in w3.eth.get_logs({"blockHash": match_block["hash"]})],
+    checks.eq("eth_getLogs by blockHash", [norm(l) for l in w3.eth.get_logs({"blockHash": hx(match_block["hash"])})],
               [n for n in expected_logs if n[2] == match_number])
     changes = w3.eth.get_filter_changes(hub_filter.filter_id)
     checks.eq("eth_newFilter/eth_getFilterChanges: every hub log", [norm(l) for l in changes],
