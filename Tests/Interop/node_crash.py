@@ -9,7 +9,7 @@ After a restart each acknowledged hash must be mined (receipt) or pending (eth_g
 then mined); nonces continue; native RLC is conserved; after a clean stop `iexec node verify` must
 replay every block (exit 0). Usage:
 
-    node_crash.py --iexec .build/debug/iexec [--rounds 2] [--per-sender 150] [--keep]
+    node_crash.py --iexec .build/debug/iexec [--block-times 0,1000] [--per-sender 150] [--keep]
 
 Prints `crash: acked A, mined M, pending P, lost 0`; exits 1 naming what failed.
 """
@@ -140,10 +140,16 @@ def native_total(url, addresses):
     return total
 
 
-def round_trip(args, work, round_index, node, accounts, hub, checks):
-    """One stream, kill, restart, check. Returns (acked, mined_at_restart, pending_at_restart)."""
+def round_trip(args, round_index, block_time, node, accounts, hub, checks):
+    """One stream, kill, restart, check, on a node sealing every `block_time` ms (0: as soon as transactions
+    wait; a long block time leaves many acknowledged transactions in the mempool at the kill).
+    Returns (acked, mined_at_restart, pending_at_restart)."""
     senders = accounts[1:]
     url = node.url
+    if node.extra != ["--block-time", str(block_time)]:
+        node.stop()
+        node.extra = ["--block-time", str(block_time)]
+        node.start()
     start_nonces = {}
     for account in senders:
         result, error = rpc(url, "eth_getTransactionCount", [account.address, "pending"])
@@ -179,6 +185,8 @@ def round_trip(args, work, round_index, node, accounts, hub, checks):
     if len(acked_hashes) == total:
         raise Failure(f"round {round_index}: every transaction was acknowledged before the kill; raise --per-sender")
 
+    # The ledger exactly as SIGKILL left it replays.
+    verify(args.iexec, node.data_dir, f"round {round_index}: `iexec node verify` right after SIGKILL", checks)
     node.start()
     mined = pending = 0
     lost = []
@@ -220,6 +228,14 @@ def round_trip(args, work, round_index, node, accounts, hub, checks):
     return len(acked_hashes), mined, pending
 
 
+def verify(iexec, data_dir, what, checks):
+    """`iexec node verify --data-dir` must exit 0: every block replays to its state root."""
+    result = subprocess.run([iexec, "node", "verify", "--data-dir", data_dir], capture_output=True, text=True,
+                            timeout=600)
+    checks.true(what, result.returncode == 0,
+                f"exit {result.returncode}: {(result.stdout + result.stderr).strip()[-2000:]}")
+
+
 class Checks:
     def __init__(self):
         self.passed = 0
@@ -235,7 +251,8 @@ def run_crash(args, work):
     checks = Checks()
     port = args.port or free_port()
     data_dir = os.path.join(work, "crash-data")
-    node = Node(args.iexec, data_dir, port, ["--block-time", str(args.block_time)],
+    block_times = [int(t) for t in args.block_times.split(",")]
+    node = Node(args.iexec, data_dir, port, ["--block-time", str(block_times[0])],
                 os.path.join(work, "crash-node.log"))
     info = node.start()
     hub = parse_info(info)[1]
@@ -244,8 +261,8 @@ def run_crash(args, work):
         total_before = native_total(node.url, everyone)
         checks.true("dev accounts funded", total_before >= DEV_BALANCE * len(accounts))
         totals = [0, 0, 0]
-        for round_index in range(args.rounds):
-            acked, mined, pending = round_trip(args, work, round_index, node, accounts, hub, checks)
+        for round_index, block_time in enumerate(block_times):
+            acked, mined, pending = round_trip(args, round_index, block_time, node, accounts, hub, checks)
             totals = [totals[0] + acked, totals[1] + mined, totals[2] + pending]
         # After the last restart: a fresh transaction from each sender still goes through.
         for account in accounts[1:]:
@@ -271,18 +288,15 @@ def run_crash(args, work):
         print(f"--- node output (last lines of {node.log_path}) ---\n{node.tail()}", file=sys.stderr)
         node.kill()
         raise
-    verify = subprocess.run([args.iexec, "node", "verify", "--data-dir", data_dir], capture_output=True, text=True,
-                            timeout=600)
-    checks.true(f"`iexec node verify` replays every block (head {int(head, 16)})", verify.returncode == 0,
-                f"exit {verify.returncode}: {(verify.stdout + verify.stderr).strip()[-2000:]}")
+    verify(args.iexec, data_dir, f"`iexec node verify` after a clean stop (head {int(head, 16)})", checks)
     return checks.passed, totals
 
 
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--iexec", default=".build/debug/iexec", help="the iexec binary")
-    parser.add_argument("--block-time", type=int, default=0, help="the node's --block-time, in ms")
-    parser.add_argument("--rounds", type=int, default=2, help="kill/restart rounds")
+    parser.add_argument("--block-times", default="0,1000",
+                        help="one kill/restart round per value: the node's --block-time (ms) in that round")
     parser.add_argument("--per-sender", type=int, default=150, help="transactions per sender per round (9 senders)")
     parser.add_argument("--port", type=int, default=0, help="the node's port (default: a free one)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir and node log")
