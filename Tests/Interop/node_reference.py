@@ -429,17 +429,26 @@ class Subscriber(threading.Thread):
         from websockets.sync.client import connect
         self.connection = connect(ws_url, open_timeout=10, max_size=None)
         self.ids = {}
+        self.received = {"heads": [], "logs": [], "filtered": []}
+        self.errors = []
+        self.unsubscribed = []
+        self.lock = threading.Lock()
+        self.stopping = False
+        early = []  # notifications that arrive between a subscription and the next one's answer
         for key, params in (("heads", ["newHeads"]), ("logs", ["logs", {}]), ("filtered", ["logs", log_filter])):
             self.connection.send(json.dumps({"jsonrpc": "2.0", "id": key, "method": "eth_subscribe",
                                              "params": params}))
-            answer = json.loads(self.connection.recv(timeout=10))
-            if answer.get("id") != key or "result" not in answer:
-                raise Failure(f"eth_subscribe {json.dumps(params)} over WebSocket answered {json.dumps(answer)}")
-            self.ids[answer["result"]] = key
-        self.received = {"heads": [], "logs": [], "filtered": []}
-        self.errors = []
-        self.lock = threading.Lock()
-        self.stopping = False
+            while True:
+                answer = json.loads(self.connection.recv(timeout=10))
+                if answer.get("method") == "eth_subscription":
+                    early.append(answer)
+                    continue
+                if answer.get("id") != key or "result" not in answer:
+                    raise Failure(f"eth_subscribe {json.dumps(params)} over WebSocket answered {json.dumps(answer)}")
+                self.ids[answer["result"]] = key
+                break
+        for message in early:
+            self.record(message)
 
     def run(self):
         while not self.stopping:
@@ -451,26 +460,42 @@ class Subscriber(threading.Thread):
                 if not self.stopping:
                     self.errors.append(f"WebSocket receive failed: {error!r}")
                 return
-            params = message.get("params") or {}
-            key = self.ids.get(params.get("subscription"))
-            if message.get("method") != "eth_subscription" or key is None:
-                self.errors.append(f"unexpected WebSocket message {json.dumps(message)[:300]}")
-                continue
+            self.record(message)
+
+    def record(self, message):
+        params = message.get("params") or {}
+        key = self.ids.get(params.get("subscription"))
+        if message.get("id") == "unsubscribe":
             with self.lock:
-                self.received[key].append(params.get("result"))
+                self.unsubscribed.append(message.get("result"))
+            return
+        if message.get("method") != "eth_subscription" or key is None:
+            self.errors.append(f"unexpected WebSocket message {json.dumps(message)[:300]}")
+            return
+        with self.lock:
+            self.received[key].append(params.get("result"))
 
     def snapshot(self, key):
         with self.lock:
             return list(self.received[key])
 
     def close(self):
-        self.stopping = True
+        """Unsubscribes (the answers land in `unsubscribed`), then closes."""
         try:
             for sub in self.ids:
-                self.connection.send(json.dumps({"jsonrpc": "2.0", "id": 99, "method": "eth_unsubscribe",
+                self.connection.send(json.dumps({"jsonrpc": "2.0", "id": "unsubscribe", "method": "eth_unsubscribe",
                                                  "params": [sub]}))
+            deadline = time.time() + 5
+            while time.time() < deadline and len(self.snapshot_unsubscribed()) < len(self.ids):
+                time.sleep(0.05)
         finally:
+            self.stopping = True
             self.connection.close()
+            self.join(5)
+
+    def snapshot_unsubscribed(self):
+        with self.lock:
+            return list(self.unsubscribed)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -990,6 +1015,8 @@ class Scenario:
         time.sleep(0.3)  # anything extra (a duplicate) would arrive now
         subscriber.close()
         checks.eq("WebSocket errors", subscriber.errors, [])
+        checks.eq("eth_unsubscribe answers true for each subscription", subscriber.snapshot_unsubscribed(),
+                  [True] * 3)
         ws_logs = subscriber.snapshot("logs")
         checks.true("WebSocket logs: none removed", all(l.get("removed") is False for l in ws_logs),
                     json.dumps([l for l in ws_logs if l.get("removed") is not False])[:300])
