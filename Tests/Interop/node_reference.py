@@ -648,6 +648,7 @@ class Scenario:
         self.contribute()
         self.reveal()
         self.finalize()
+        self.withdraw()
         self.after()
         self.logs()
         self.subscriptions()
@@ -950,12 +951,22 @@ class Scenario:
         self.checks.eq("viewTask after finalize: results", task[12], self.results)
         self.checks.eq("resultFor", hub.functions.resultFor(taskid).call(), b"")
 
+    def withdraw(self):
+        """The app owner takes its earnings out of the escrow as native RLC."""
+        owner, before = self.app_owner, self.w3.eth.get_balance(self.app_owner.address)
+        receipt = self.client.send("withdraw", owner, self.hub.functions.withdraw(self.app_price))
+        self.checks.eq("withdraw logs: the SRLC burn", [(l[0], l[2][1:], l[3]) for l in decoded_logs(receipt)],
+                       [("Transfer", [topic_address(owner.address), topic_address(ZERO_ADDRESS)],
+                         word(self.app_price))])
+        self.checks.eq("withdraw: native balance up by amount·1e9", self.w3.eth.get_balance(owner.address) - before,
+                       self.app_price * NRLC)
+
     def after(self):
         """Who got what, and nothing created or destroyed."""
         checks, escrow = self.checks, self.escrow
         checks.eq("requester escrow at the end", escrow(self.requester.address),
                   (self.requester_stake - self.task_price, 0))
-        checks.eq("app owner escrow at the end", escrow(self.app_owner.address), (self.app_price, 0))
+        checks.eq("app owner escrow at the end (withdrawn)", escrow(self.app_owner.address), (0, 0))
         checks.eq("dataset owner escrow at the end", escrow(self.dataset_owner.address), (self.dataset_price, 0))
         checks.eq("scheduler escrow at the end", escrow(self.scheduler.address), (10**9 + self.scheduler_reward, 0))
         for i, worker in enumerate(self.workers):
