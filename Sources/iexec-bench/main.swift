@@ -1,9 +1,11 @@
 import Foundation
 
 /// `iexec-bench <suite>`: runs one benchmark suite in this (release) build and prints its table,
-/// then one JSON object per result. Suites: crypto, poco, sabotage (--help), soak (--ops N --seed S).
+/// then one JSON object per result. Suites: chain (--senders --per-sender --batch), crypto, poco, sabotage (--help),
+/// soak (--ops N --seed S).
 let arguments = CommandLine.arguments.dropFirst()
-let suites: [String: () throws -> [BenchResult]] = [
+let suites: [String: () async throws -> [BenchResult]] = [
+    "chain": { try await ChainSuite(arguments: Array(arguments.dropFirst())).run() },
     "crypto": { try CryptoSuite().run() },
     "poco": { try PoCoSuite().run() },
     "sabotage": { try SabotageSuite(arguments: Array(arguments.dropFirst())).run() },
@@ -20,7 +22,7 @@ FileHandle.standardError.write(Data("warning: debug build; benchmark figures nee
 /// Suites whose rows do not fit the generic table print their own.
 let printsOwnTable: Set<String> = ["sabotage"]
 do {
-    report(try suite(), table: !printsOwnTable.contains(name))
+    report(try await suite(), table: !printsOwnTable.contains(name))
 } catch {
     FileHandle.standardError.write(Data("iexec-bench: \(error)\n".utf8))
     exit(1)

@@ -1,0 +1,122 @@
+import Chain
+import Ethereum
+import Foundation
+import PoCo
+
+/// `iexec-bench chain`: pre-signed mixed PoCo transactions through a node, durably committed.
+///
+/// Phases: the machine's secp256k1 recover rate on all cores (the ceiling: every transaction's
+/// sender is recovered once); then the node itself, transactions handed to `sendRawTransactions`
+/// in batches while a `BlockProducer` seals on demand.
+struct ChainSuite {
+    var senders = 200
+    var perSender = 120
+    var batch = 500
+
+    init(arguments: [String]) throws {
+        var rest = arguments[...]
+        while let flag = rest.popFirst() {
+            guard let text = rest.popFirst(), let value = Int(text), value > 0 else {
+                throw BenchError("\(flag) needs a positive integer")
+            }
+            switch flag {
+            case "--senders": senders = value
+            case "--per-sender": perSender = value
+            case "--batch": batch = value
+            default: throw BenchError("unknown option \(flag) (options: --senders N --per-sender N --batch N)")
+            }
+        }
+    }
+
+    func run() async throws -> [BenchResult] {
+        var results: [BenchResult] = []
+        let cores = ProcessInfo.processInfo.activeProcessorCount
+        let ceiling = await recoverRate(cores: cores)
+        results.append(BenchResult(suite: "chain", name: "secp256k1 recover, \(cores) cores (ceiling)", value: ceiling, unit: "ops/s"))
+        let workload = await ChainWorkload.make(senders: senders, perSender: perSender)
+        let inProcess = try await runInProcess(workload)
+        results.append(contentsOf: inProcess)
+        return results
+    }
+
+    /// Recovers signatures on every core at once for about a second.
+    private func recoverRate(cores: Int) async -> Double {
+        let key = try! PrivateKey(Keccak256.hash("recover ceiling").bytes)
+        let digest = Keccak256.hash("message")
+        let signature = key.sign(digest: digest)
+        let clock = ContinuousClock()
+        let start = clock.now
+        let counts = await withTaskGroup(of: Int.self) { group in
+            for _ in 0..<cores {
+                group.addTask {
+                    var count = 0
+                    while clock.now - start < .seconds(1) {
+                        for _ in 0..<100 { blackHole(try? signature.recoverAddress(digest: digest)) }
+                        count += 100
+                    }
+                    return count
+                }
+            }
+            var total = 0
+            for await count in group { total += count }
+            return total
+        }
+        return Double(counts) / (clock.now - start).inSeconds
+    }
+
+    /// The node without transport: batches to `sendRawTransactions`, a producer sealing on demand.
+    private func runInProcess(_ workload: ChainWorkload) async throws -> [BenchResult] {
+        let store = InMemoryChainStore()
+        let node = try await ChainNode.open(store: store, genesis: workload.genesis)
+        let events = await node.events()
+        let total = workload.raws.count
+        let clock = ContinuousClock()
+        let start = clock.now
+        return try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await BlockProducer(node: node).run() }
+            var submitted = [Hash32: ContinuousClock.Instant]()
+            submitted.reserveCapacity(total)
+            // The submitter runs beside the consumer of events; latencies need the send instants.
+            let sendTimes = try await withThrowingTaskGroup(of: [(Int, ContinuousClock.Instant)].self) { senders in
+                senders.addTask {
+                    var times: [(Int, ContinuousClock.Instant)] = []
+                    for offset in stride(from: 0, to: total, by: batch) {
+                        let slice = Array(workload.raws[offset..<min(offset + batch, total)])
+                        let now = clock.now
+                        let results = await node.sendRawTransactions(slice)
+                        for (index, result) in results.enumerated() {
+                            _ = try result.get()
+                            times.append((offset + index, now))
+                        }
+                    }
+                    return times
+                }
+                var all: [(Int, ContinuousClock.Instant)] = []
+                for try await part in senders { all += part }
+                return all
+            }
+            for (index, instant) in sendTimes { submitted[workload.hashes[index]] = instant }
+            var latencies: [Duration] = []
+            latencies.reserveCapacity(total)
+            var blocks = 0
+            for await event in events {
+                let now = clock.now
+                blocks += 1
+                for hash in event.block.transactionHashes {
+                    if let sent = submitted[hash] { latencies.append(now - sent) }
+                }
+                if latencies.count == total { break }
+            }
+            let elapsed = clock.now - start
+            group.cancelAll()
+            latencies.sort()
+            let rate = Double(total) / elapsed.inSeconds
+            return [
+                BenchResult(suite: "chain", name: "in-process node, in-memory ledger: tx/s", value: rate, unit: "tx/s",
+                            extra: ["transactions": total, "blocks": blocks, "senders": senders]),
+                BenchResult(suite: "chain", name: "in-process submit→block p50", value: latencies[total / 2].inSeconds * 1000, unit: "ms"),
+                BenchResult(suite: "chain", name: "in-process submit→block p99", value: latencies[total * 99 / 100].inSeconds * 1000, unit: "ms"),
+            ]
+        }
+    }
+}
