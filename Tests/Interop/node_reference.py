@@ -391,13 +391,25 @@ class Checks:
 
     def eq(self, what, got, expected):
         if got != expected:
-            raise Failure(f"{what}: got {show(got)}, expected {show(expected)}")
+            raise Failure(f"{what}: {difference(got, expected)}")
         self.passed += 1
 
     def true(self, what, condition, detail=""):
         if not condition:
             raise Failure(f"{what}{': ' + detail if detail else ''}")
         self.passed += 1
+
+
+def difference(got, expected):
+    """Where two values differ: the first differing element of two sequences, else both values."""
+    if isinstance(got, (list, tuple)) and isinstance(expected, (list, tuple)):
+        for i, (g, e) in enumerate(zip(got, expected)):
+            if g != e:
+                return f"element {i} differs: {difference(g, e)}" + (
+                    f" (lengths {len(got)} and {len(expected)})" if len(got) != len(expected) else "")
+        return f"got {len(got)} elements, expected {len(expected)}; the extra ones: " + \
+            show(got[len(expected):] if len(got) > len(expected) else expected[len(got):])
+    return f"got {show(got)}, expected {show(expected)}"
 
 
 def show(value):
@@ -427,7 +439,7 @@ class Subscriber(threading.Thread):
     def __init__(self, ws_url, log_filter):
         super().__init__(daemon=True)
         from websockets.sync.client import connect
-        self.connection = connect(ws_url, open_timeout=10, max_size=None)
+        self.connection = connect(ws_url, open_timeout=10, max_size=None, legacy=True)  # closed in close()
         self.ids = {}
         self.received = {"heads": [], "logs": [], "filtered": []}
         self.errors = []
