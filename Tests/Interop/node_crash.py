@@ -20,7 +20,6 @@ import json
 import os
 import random
 import shutil
-import subprocess
 import sys
 import tempfile
 import threading
@@ -30,7 +29,8 @@ import urllib.request
 
 from eth_abi import decode as abi_decode
 
-from node_reference import (DEV_BALANCE, DEV_CHAIN_ID, NRLC, Failure, Node, dev_accounts, free_port, parse_info, rpc)
+from node_reference import (DEV_BALANCE, DEV_CHAIN_ID, NRLC, Checks, Failure, Node, dev_accounts, free_port,
+                            parse_info, rpc, verify)
 
 DEPOSIT = bytes.fromhex("d0e30db0")
 TOTAL_SUPPLY = "0x18160ddd"
@@ -214,6 +214,17 @@ def round_trip(args, round_index, block_time, node, accounts, hub, checks):
     failed = [h for h, r in receipts.items() if int(r["status"], 16) != 1]
     checks.true(f"round {round_index}: every acknowledged transfer/deposit succeeded", not failed,
                 f"{len(failed)} receipts with status 0, e.g. {failed[:3]}")
+    # Sending a mined transaction again changes nothing (refused, or its hash answered and not re-run).
+    raw_by_hash = {tx_hash: raw for txs in streams.values() for raw, tx_hash in txs}
+    again = acked_hashes[:3] + acked_hashes[-3:]
+    counts = {s.address: rpc(url, "eth_getTransactionCount", [s.address, "latest"])[0] for s in senders}
+    for h in again:
+        result, error = rpc(url, "eth_sendRawTransaction", [raw_by_hash[h]])
+        checks.true(f"round {round_index}: re-sending mined {h} is refused or answers its hash",
+                    error is not None or result == h, f"result {result}")
+    time.sleep(max(0.5, 2 * block_time / 1000))
+    checks.true(f"round {round_index}: re-sent transactions did not run again",
+                counts == {s.address: rpc(url, "eth_getTransactionCount", [s.address, "latest"])[0] for s in senders})
     # Nonces continue: at least past every acknowledged one, and the next one is accepted.
     for account in senders:
         result, _ = rpc(url, "eth_getTransactionCount", [account.address, "latest"])
@@ -226,24 +237,6 @@ def round_trip(args, round_index, block_time, node, accounts, hub, checks):
         checks.true(f"round {round_index}: acknowledged nonces of {account.address}",
                     receipt_nonces == list(range(start_nonces[account.address], floor)))
     return len(acked_hashes), mined, pending
-
-
-def verify(iexec, data_dir, what, checks):
-    """`iexec node verify --data-dir` must exit 0: every block replays to its state root."""
-    result = subprocess.run([iexec, "node", "verify", "--data-dir", data_dir], capture_output=True, text=True,
-                            timeout=600)
-    checks.true(what, result.returncode == 0,
-                f"exit {result.returncode}: {(result.stdout + result.stderr).strip()[-2000:]}")
-
-
-class Checks:
-    def __init__(self):
-        self.passed = 0
-
-    def true(self, what, condition, detail=""):
-        if not condition:
-            raise Failure(f"{what}{': ' + detail if detail else ''}")
-        self.passed += 1
 
 
 def run_crash(args, work):

@@ -602,12 +602,22 @@ def run_reference(args, work):
     info = node.start()
     try:
         Scenario(node, info, checks).run()
+        checks.true("the node stops on SIGTERM", node.stop() is not None)
     except BaseException:
         print(f"--- node output (last lines of {node.log_path}) ---\n{node.tail()}", file=sys.stderr)
         raise
     finally:
         node.kill()
+    verify(args.iexec, node.data_dir, "`iexec node verify` of the reference chain", checks)
     return checks.passed
+
+
+def verify(iexec, data_dir, what, checks):
+    """`iexec node verify --data-dir` must exit 0: every block replays to its state root."""
+    result = subprocess.run([iexec, "node", "verify", "--data-dir", data_dir], capture_output=True, text=True,
+                            timeout=600)
+    checks.true(what, result.returncode == 0,
+                f"exit {result.returncode}: {(result.stdout + result.stderr).strip()[-2000:]}")
 
 
 def parse_info(info):
@@ -1062,11 +1072,32 @@ class Scenario:
             checks.eq(f"newHeads {number} stateRoot", head["stateRoot"], hx(block["stateRoot"]))
 
     def blocks(self):
-        """Every block holding one of our transactions hashes as Ethereum hashes a London header."""
+        """Every block holding one of our transactions hashes as Ethereum hashes a London header, and the
+        logs blooms of its receipts and of its header are the ones its logs give."""
+        w3, checks = self.w3, self.checks
+        for receipt in self.client.receipts:
+            checks.eq(f"receipt {hx(receipt['transactionHash'])} logsBloom", bytes(receipt["logsBloom"]),
+                      logs_bloom(receipt["logs"]))
         for number in sorted({r["blockNumber"] for r in self.client.receipts}):
-            block = self.w3.eth.get_block(number)
-            self.checks.eq(f"block {number} hash = keccak(rlp(header))", block_hash_of(block), bytes(block["hash"]))
-            self.checks.eq(f"eth_getBlockByHash {number}", self.w3.eth.get_block(block["hash"])["number"], number)
+            block = w3.eth.get_block(number, full_transactions=False)
+            checks.eq(f"block {number} hash = keccak(rlp(header))", block_hash_of(block), bytes(block["hash"]))
+            checks.eq(f"eth_getBlockByHash {number}", w3.eth.get_block(block["hash"])["number"], number)
+            receipts = [w3.eth.get_transaction_receipt(h) for h in block["transactions"]]
+            checks.eq(f"block {number} logsBloom = its logs' bloom", bytes(block["logsBloom"]),
+                      logs_bloom([log for r in receipts for log in r["logs"]]))
+            checks.eq(f"block {number} gasUsed = Σ receipts' gasUsed", block["gasUsed"],
+                      sum(r["gasUsed"] for r in receipts))
+
+
+def logs_bloom(logs):
+    """The 2048-bit bloom of logs (yellow paper §4.3.1): 3 bits per address and topic, from its keccak."""
+    bloom = 0
+    for log in logs:
+        for item in [addr_bytes(to_checksum_address(log["address"]))] + [bytes(t) for t in log["topics"]]:
+            digest = keccak(item)
+            for i in (0, 2, 4):
+                bloom |= 1 << (int.from_bytes(digest[i:i + 2], "big") & 2047)
+    return bloom.to_bytes(256, "big")
 
 
 def norm_log(log):
