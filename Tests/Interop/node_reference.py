@@ -525,6 +525,7 @@ class Client:
     def __init__(self, w3, checks):
         self.w3, self.checks = w3, checks
         self.receipts = []  # every receipt, in order
+        self.raw = {}  # transaction hash → signed raw bytes
 
     def send(self, what, account, function, value=0, expect_success=True):
         nonce = self.w3.eth.get_transaction_count(account.address, "pending")
@@ -533,6 +534,7 @@ class Client:
         self.checks.true(f"{what}: eth_estimateGas gave a gas limit", tx["gas"] > 0, f"gas={tx.get('gas')}")
         signed = account.sign_transaction(tx)
         tx_hash = self.w3.eth.send_raw_transaction(signed.raw_transaction)
+        self.raw[bytes(tx_hash)] = bytes(signed.raw_transaction)
         self.checks.eq(f"{what}: eth_sendRawTransaction returns keccak(raw tx)", bytes(tx_hash), keccak(
             bytes(signed.raw_transaction)))
         receipt = self.w3.eth.wait_for_transaction_receipt(tx_hash, timeout=60, poll_latency=0.05)
@@ -725,6 +727,11 @@ class Scenario:
         latest = w3.eth.get_block("latest")
         checks.eq("latest block baseFeePerGas", latest["baseFeePerGas"], 0)
         checks.eq("latest block hash = keccak(rlp(header))", block_hash_of(latest), bytes(latest["hash"]))
+        if not latest["transactions"]:
+            checks.eq("empty block's transactionsRoot = the empty trie's root", bytes(latest["transactionsRoot"]),
+                      ordered_root([]))
+            checks.eq("empty block's receiptsRoot = the empty trie's root", bytes(latest["receiptsRoot"]),
+                      ordered_root([]))
         self.first_block = latest["number"] + 1
 
     def before(self):
@@ -1087,6 +1094,74 @@ class Scenario:
                       logs_bloom([log for r in receipts for log in r["logs"]]))
             checks.eq(f"block {number} gasUsed = Σ receipts' gasUsed", block["gasUsed"],
                       sum(r["gasUsed"] for r in receipts))
+            checks.eq(f"block {number} receiptsRoot = trie of its receipts", bytes(block["receiptsRoot"]),
+                      ordered_root([receipt_bytes(r) for r in receipts]))
+            raws = [self.client.raw.get(bytes(h)) for h in block["transactions"]]
+            if all(raws):  # only this script sends transactions
+                checks.eq(f"block {number} transactionsRoot = trie of its raw transactions",
+                          bytes(block["transactionsRoot"]), ordered_root(raws))
+
+
+def trie_root(items):
+    """Root of the Merkle-Patricia trie of {key: value} (yellow paper appendix D), as Ethereum builds
+    transactionsRoot and receiptsRoot."""
+    import rlp
+
+    def nibbles(data):
+        return [n for byte in data for n in (byte >> 4, byte & 15)]
+
+    def hex_prefix(path, leaf):
+        flag = 2 if leaf else 0
+        if len(path) % 2:
+            path = [flag + 1] + path
+        else:
+            path = [flag, 0] + path
+        return bytes(path[i] * 16 + path[i + 1] for i in range(0, len(path), 2))
+
+    def reference(node):
+        encoded = rlp.encode(node)
+        return node if len(encoded) < 32 else keccak(encoded)
+
+    def build(pairs, depth):
+        if not pairs:
+            return b""
+        if len(pairs) == 1:
+            key, value = pairs[0]
+            return [hex_prefix(key[depth:], True), value]
+        common = 0
+        while all(len(k) > depth + common for k, _ in pairs) and \
+                len({k[depth + common] for k, _ in pairs}) == 1:
+            common += 1
+        if common:
+            return [hex_prefix(pairs[0][0][depth:depth + common], False), reference(build(pairs, depth + common))]
+        branch = [b""] * 17
+        for nibble in range(16):
+            group = [(k, v) for k, v in pairs if len(k) > depth and k[depth] == nibble]
+            if group:
+                branch[nibble] = reference(build(group, depth + 1))
+        for k, v in pairs:
+            if len(k) == depth:
+                branch[16] = v
+        return branch
+
+    return keccak(rlp.encode(build([(nibbles(k), v) for k, v in items.items()], 0)))
+
+
+def ordered_root(values):
+    """transactionsRoot / receiptsRoot: the trie of rlp(index) → value."""
+    import rlp
+    return trie_root({rlp.encode(i): v for i, v in enumerate(values)})
+
+
+def receipt_bytes(receipt):
+    """A receipt's consensus encoding (EIP-2718): type byte (unless legacy) ‖ rlp([status, cumulative gas,
+    bloom, logs])."""
+    import rlp
+    logs = [[addr_bytes(to_checksum_address(log["address"])), [bytes(t) for t in log["topics"]], bytes(log["data"])]
+            for log in receipt["logs"]]
+    body = rlp.encode([receipt["status"], receipt["cumulativeGasUsed"], bytes(receipt["logsBloom"]), logs])
+    kind = int(receipt["type"]) if not isinstance(receipt["type"], str) else int(receipt["type"], 16)
+    return body if kind == 0 else bytes([kind]) + body
 
 
 def logs_bloom(logs):
