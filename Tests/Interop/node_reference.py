@@ -1001,7 +1001,8 @@ class Scenario:
         for i, worker in enumerate(self.workers):
             checks.eq(f"worker {i} escrow at the end", escrow(worker.address), (10**9 + self.each, 0))
             checks.eq(f"worker {i} score", self.hub.functions.viewScore(worker.address).call(), 1)
-        checks.eq("hub's own balanceOf (Σ frozen) at the end", self.hub.functions.balanceOf(self.hub_address).call(), 0)
+        checks.eq("hub's own balanceOf (Σ frozen) at the end",
+                  self.hub.functions.balanceOf(self.hub_address).call(), 0)
         self.escrow_conserved("after finalize")
         checks.eq("native RLC conserved (Σ balances of every account, the hub and the kitty)", self.native_total(),
                   self.total_before)
