@@ -15,6 +15,7 @@ let package = Package(
         .library(name: "PoCo", targets: ["PoCo"]),
         .library(name: "Chain", targets: ["Chain"]),
         .library(name: "Ledger", targets: ["Ledger"]),
+        .library(name: "ClassAd", targets: ["ClassAd"]),
         .library(name: "Server", targets: ["Server"]),
         .executable(name: "iexec", targets: ["iexec"]),
         .executable(name: "iexec-bench", targets: ["iexec-bench"]),
@@ -55,6 +56,11 @@ let package = Package(
         .target(
             name: "Chain",
             dependencies: ["Ethereum", "PoCo", .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: strictSettings
+        ),
+        // The ClassAd language (HTCondor's matchmaking): parser, evaluator, matching, diagnostics. No I/O.
+        .target(
+            name: "ClassAd",
             swiftSettings: strictSettings
         ),
         // The ledger on SQLite (GRDB, WAL): blocks, transactions, receipts, indexed logs, state,
@@ -116,7 +122,12 @@ let package = Package(
         ),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "PoCo", "Ethereum", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Ledger", "Chain", "PoCo", "Ethereum", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ClassAdTests",
+            dependencies: ["ClassAd"],
             swiftSettings: strictSettings
         ),
         .testTarget(

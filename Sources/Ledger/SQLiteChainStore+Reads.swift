@@ -5,6 +5,9 @@ import GRDB
 import PoCo
 
 extension SQLiteChainStore {
+    /// The genesis, head block, state, accounts and pending transactions (in arrival order), read
+    /// in one transaction; nil for a file never initialized. A row that does not decode throws
+    /// `.corrupt` naming it.
     public func load() async throws(ChainStoreError) -> ChainSnapshot? {
         // One read transaction: every part is of the same commit.
         try await read("load") { db -> ChainSnapshot? in
@@ -24,10 +27,12 @@ extension SQLiteChainStore {
         }
     }
 
+    /// The block at `number`, nil above the head; its header must hash to its stored hash.
     public func block(number: UInt64) async throws(ChainStoreError) -> StoredBlock? {
         try await read("read block \(number)") { db in try Self.block(db, number: number) }
     }
 
+    /// The block with this hash, nil if none.
     public func block(hash: Hash32) async throws(ChainStoreError) -> StoredBlock? {
         try await read("read block \(hash.hex)") { db -> StoredBlock? in
             let statement = try db.cachedStatement(sql: "SELECT number, hash, header, size, overrides FROM blocks WHERE hash = ?")
@@ -36,6 +41,7 @@ extension SQLiteChainStore {
         }
     }
 
+    /// The transactions of block `number` in order, with their outcomes and logs (empty above the head).
     public func transactions(inBlock number: UInt64) async throws(ChainStoreError) -> [StoredTransaction] {
         guard let key = Int64(exactly: number) else { return [] }
         return try await read("read the transactions of block \(number)") { db -> [StoredTransaction] in
@@ -57,6 +63,7 @@ extension SQLiteChainStore {
         }
     }
 
+    /// The mined transaction with this hash, with its outcome and logs; nil if none.
     public func transaction(hash: Hash32) async throws(ChainStoreError) -> StoredTransaction? {
         try await read("read transaction \(hash.hex)") { db -> StoredTransaction? in
             let statement = try db.cachedStatement(sql: """
@@ -78,9 +85,14 @@ extension SQLiteChainStore {
         }
     }
 
+    /// The logs `filter` matches, in chain order, found by an index search (see `LogQuery`);
+    /// `.tooManyResults` when more than `limit` match.
     public func logs(_ filter: LogFilter, limit: Int) async throws(ChainStoreError) -> [StoredLog] {
         guard let query = LogQuery(filter, limit: limit) else { return [] }
-        let logs = try await read("query logs") { db in try Self.fetchLogs(db, sql: query.sql, query.arguments) }
+        // Not cached: filters' list lengths make endless variants of the statement.
+        let logs = try await read("query logs") { db in
+            try Self.fetchLogs(try db.makeStatement(sql: query.sql), query.arguments)
+        }
         guard logs.count <= limit else { throw .tooManyResults(limit: limit) }
         return logs
     }
@@ -171,12 +183,12 @@ extension SQLiteChainStore {
 
     /// Logs of `SELECT … FROM logs AS l CROSS JOIN blocks AS b … <clause>`.
     static func logs(_ db: Database, sql clause: String, _ arguments: StatementArguments) throws -> [StoredLog] {
-        try fetchLogs(db, sql: "SELECT \(LogQuery.columns) FROM logs AS l CROSS JOIN blocks AS b ON b.number = l.block_number " + clause,
-                      arguments)
+        let sql = "SELECT \(LogQuery.columns) FROM logs AS l CROSS JOIN blocks AS b ON b.number = l.block_number " + clause
+        return try fetchLogs(try db.cachedStatement(sql: sql), arguments)
     }
 
-    static func fetchLogs(_ db: Database, sql: String, _ arguments: StatementArguments) throws -> [StoredLog] {
-        let cursor = try Row.fetchCursor(db.cachedStatement(sql: sql), arguments: arguments)
+    static func fetchLogs(_ statement: Statement, _ arguments: StatementArguments) throws -> [StoredLog] {
+        let cursor = try Row.fetchCursor(statement, arguments: arguments)
         var logs: [StoredLog] = []
         while let row = try cursor.next() {
             var reader = RowReader(row: row, what: "log row")

@@ -72,6 +72,8 @@ public struct SQLiteChainStore: ChainStore {
 
     // MARK: - Writes
 
+    /// Writes the genesis (as its JSON), block 0 and the full state after it, in one transaction.
+    /// Throws `.alreadyInitialized` when the file already holds a chain.
     public func initialize(genesis: Genesis, block: SealedBlock, state: [StateChangeRecord],
                            accounts: [(address: Address, account: NativeAccount)]) async throws(ChainStoreError) {
         let rows = try BlockRows(block)
@@ -85,6 +87,10 @@ public struct SQLiteChainStore: ChainStore {
         }
     }
 
+    /// Writes the block — header, transactions with their outcomes, logs, state and account
+    /// changes, the new head — and deletes its transactions from the pending table, in one write
+    /// transaction. Throws `.notInitialized`, or `.notExtendingHead` when the block's number or
+    /// parent hash does not follow the head (nothing is written then).
     public func commit(_ commit: BlockCommit) async throws(ChainStoreError) {
         let block = commit.block
         // Everything is turned into arguments before the write lock is taken.
@@ -107,19 +113,29 @@ public struct SQLiteChainStore: ChainStore {
         }
     }
 
+    /// Records acknowledged transactions as pending, in arrival order, in one transaction; hashes
+    /// already pending or already mined are ignored.
     public func addPending(_ transactions: [SignedTransaction]) async throws(ChainStoreError) {
         guard !transactions.isEmpty else { return }
         let rows = transactions.map { (hash: Data(blob: $0.hash), raw: Data($0.rawBytes)) }
         try await write("record \(rows.count) pending transactions") { db in
-            // Known pending hashes hit the unique index (ignored); mined ones are skipped.
-            let insert = try db.cachedStatement(sql: """
-                INSERT OR IGNORE INTO pending (hash, raw) SELECT ?, ?
-                WHERE NOT EXISTS (SELECT 1 FROM transactions WHERE hash = ?)
-                """)
-            for row in rows { try insert.execute(arguments: [row.hash, row.raw, row.hash]) }
+            // Known pending hashes hit the unique index (ignored); mined ones are skipped; the
+            // position column keeps the arrival order within a statement.
+            var position: Int64 = 0
+            try MultiRowInsert.run(
+                db, "INSERT OR IGNORE INTO pending (hash, raw) SELECT v.column1, v.column2 FROM (VALUES", columns: 3,
+                rows: rows,
+                suffix: """
+                    ) AS v WHERE NOT EXISTS (SELECT 1 FROM transactions AS t WHERE t.hash = v.column1) ORDER BY v.column3
+                    """
+            ) { row, values in
+                values += [row.hash.databaseValue, row.raw.databaseValue, position.databaseValue]
+                position += 1
+            }
         }
     }
 
+    /// Deletes these hashes from the pending table, in one transaction (unknown ones are ignored).
     public func removePending(_ hashes: [Hash32]) async throws(ChainStoreError) {
         guard !hashes.isEmpty else { return }
         let keys = hashes.map { Data(blob: $0) }
@@ -254,25 +270,40 @@ struct BlockRows: Sendable {
     }
 }
 
-/// Inserts rows many per statement (`VALUES (…), (…), …`): one statement execution per chunk
-/// rather than per row, each chunk size's statement prepared once and cached.
+/// Writes rows many per statement (`VALUES (…), (…), …`, `IN (…)`): one statement execution per
+/// chunk rather than per row, each chunk size's statement prepared once and cached.
 enum MultiRowInsert {
     /// Rows per statement: 64 rows of 10 columns stay far below SQLite's 32,766 parameters.
     static let chunk = 64
 
-    static func run<Row>(_ db: Database, _ prefix: String, columns: Int, rows: [Row],
+    /// `prefix (?, …), (?, …) suffix` with `columns` placeholders per row.
+    static func run<Row>(_ db: Database, _ prefix: String, columns: Int, rows: some Collection<Row>, suffix: String = "",
                          values: (Row, inout [DatabaseValue]) -> Void) throws {
         let tuple = "(" + Array(repeating: "?", count: columns).joined(separator: ", ") + ")"
-        var start = 0
+        try chunked(db, rows: rows, columns: columns, values: values) { count in
+            prefix + " " + Array(repeating: tuple, count: count).joined(separator: ", ") + suffix
+        }
+    }
+
+    /// `prefix (?, ?, …))`: a list of single values, for `… IN (…)`.
+    static func list<Row>(_ db: Database, _ prefix: String, rows: some Collection<Row>,
+                          values: (Row, inout [DatabaseValue]) -> Void) throws {
+        try chunked(db, rows: rows, columns: 1, values: values) { count in
+            prefix + " (" + Array(repeating: "?", count: count).joined(separator: ", ") + ")"
+        }
+    }
+
+    private static func chunked<Row>(_ db: Database, rows: some Collection<Row>, columns: Int,
+                                     values: (Row, inout [DatabaseValue]) -> Void, sql: (Int) -> String) throws {
         var arguments: [DatabaseValue] = []
         arguments.reserveCapacity(min(rows.count, chunk) * columns)
-        while start < rows.count {
-            let end = min(start + chunk, rows.count)
+        var index = rows.startIndex
+        while index != rows.endIndex {
+            let end = rows.index(index, offsetBy: chunk, limitedBy: rows.endIndex) ?? rows.endIndex
             arguments.removeAll(keepingCapacity: true)
-            for row in rows[start..<end] { values(row, &arguments) }
-            let sql = prefix + " " + Array(repeating: tuple, count: end - start).joined(separator: ", ")
-            try db.cachedStatement(sql: sql).execute(arguments: StatementArguments(arguments))
-            start = end
+            for row in rows[index..<end] { values(row, &arguments) }
+            try db.cachedStatement(sql: sql(rows.distance(from: index, to: end))).execute(arguments: StatementArguments(arguments))
+            index = end
         }
     }
 }
@@ -289,25 +320,32 @@ struct StateRowChanges: Sendable {
     }
 
     func apply(to db: Database) throws {
-        let upsertState = try db.cachedStatement(
-            sql: "INSERT INTO state (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value")
-        let deleteState = try db.cachedStatement(sql: "DELETE FROM state WHERE key = ?")
-        for change in state {
-            if let value = change.value {
-                try upsertState.execute(arguments: [change.key, value])
+        try Self.apply(state, to: db, table: "state", key: "key", value: "value")
+        try Self.apply(accounts.map { ($0.address, $0.account) }, to: db, table: "accounts", key: "address", value: "account")
+    }
+
+    /// Upserts and deletes in their order: each run of consecutive upserts (or deletes) is written
+    /// in multi-row statements, so a key changed twice ends with its last change.
+    private static func apply(_ changes: [(Data, Data?)], to db: Database, table: String, key: String, value: String) throws {
+        var start = 0
+        while start < changes.count {
+            let upsert = changes[start].1 != nil
+            var end = start + 1
+            while end < changes.count, (changes[end].1 != nil) == upsert { end += 1 }
+            let run = changes[start..<end]
+            if upsert {
+                try MultiRowInsert.run(
+                    db, "INSERT INTO \(table) (\(key), \(value)) VALUES", columns: 2, rows: run,
+                    suffix: " ON CONFLICT (\(key)) DO UPDATE SET \(value) = excluded.\(value)"
+                ) { change, values in
+                    values += [change.0.databaseValue, change.1?.databaseValue ?? .null]
+                }
             } else {
-                try deleteState.execute(arguments: [change.key])
+                try MultiRowInsert.list(db, "DELETE FROM \(table) WHERE \(key) IN", rows: run) { change, values in
+                    values.append(change.0.databaseValue)
+                }
             }
-        }
-        let upsertAccount = try db.cachedStatement(
-            sql: "INSERT INTO accounts (address, account) VALUES (?, ?) ON CONFLICT (address) DO UPDATE SET account = excluded.account")
-        let deleteAccount = try db.cachedStatement(sql: "DELETE FROM accounts WHERE address = ?")
-        for change in accounts {
-            if let account = change.account {
-                try upsertAccount.execute(arguments: [change.address, account])
-            } else {
-                try deleteAccount.execute(arguments: [change.address])
-            }
+            start = end
         }
     }
 }

@@ -211,4 +211,56 @@ struct ChainStoreContractTests {
         #expect(SnapshotParts(try #require(try await store.load())) == snapshot)
         withExtendedLifetime(directory) {}
     }
+
+    @Test("a block of 150 transactions (more than one statement's worth of rows) reads back whole", arguments: StoreKind.allCases)
+    func bigBlock(kind: StoreKind) async throws {
+        let (store, directory) = try kind.make()
+        let node = try await openNode(store)
+        // 15 deposits from each of ten accounts: 150 transactions, 150 logs, 160 state changes.
+        let transactions = (0..<15).flatMap { nonce in
+            (0..<10).map { key in
+                Dev.transaction(from: key, nonce: UInt64(nonce), to: Dev.hub, value: Dev.oneRLC, data: Dev.calldata("deposit()"))
+            }
+        }
+        let results = await node.sendRawTransactions(transactions.map(\.rawBytes))
+        #expect(try results.map { try $0.get() } == transactions.map(\.hash))
+        let block = try #require(try await node.seal())
+        #expect(block.transactionHashes.count == 150)
+        #expect(try await store.block(number: 1) == block)
+        let stored = try await store.transactions(inBlock: 1)
+        #expect(stored.map(\.hash) == block.transactionHashes)
+        #expect(stored.map(\.firstLogIndex) == Array(0..<150))
+        let logs = try await store.logs(LogFilter(fromBlock: 1, toBlock: 1), limit: 1_000)
+        #expect(logs == stored.flatMap(\.logs) && logs.count == 150)
+        let fromFive = try await store.logs(LogFilter(fromBlock: 0, toBlock: 1, topics: [[], [], [Dev.topic(Dev.address(5))]]), limit: 100)
+        #expect(fromFive.count == 15 && fromFive.allSatisfy { $0.transactionHash == stored[$0.transactionIndex].hash })
+        let snapshot = try #require(try await store.load())
+        #expect(snapshot.state == (await node.pocoState))
+        #expect(snapshot.pending == [])
+        for key in 0..<10 { #expect(snapshot.accounts[Dev.address(key)]?.nonce == 15) }
+        withExtendedLifetime(directory) {}
+    }
+
+    @Test("changes of one key within a commit apply in order: the last one stays", arguments: StoreKind.allCases)
+    func changesInOrder(kind: StoreKind) async throws {
+        let chain = try await RecordedChain.make()
+        let (store, directory) = try kind.make()
+        try await chain.replay(onto: store, commits: 0)
+        var commit = chain.commits[0]
+        let (supply, frozen) = (StateKey.totalSupply.encoded, StateKey.score(Dev.address(9)).encoded)
+        commit.stateChanges += [
+            StateChangeRecord(key: supply, value: StateValue.uint(1).encoded), StateChangeRecord(key: supply, value: nil),
+            StateChangeRecord(key: frozen, value: StateValue.uint(2).encoded), StateChangeRecord(key: supply, value: StateValue.uint(3).encoded),
+            StateChangeRecord(key: frozen, value: nil),
+        ]
+        commit.accountChanges += [(Dev.address(9), NativeAccount(nonce: 4)), (Dev.address(9), NativeAccount()),
+                                  (Dev.address(8), NativeAccount()), (Dev.address(8), NativeAccount(balance: 6))]
+        try await store.commit(commit)
+        let snapshot = try #require(try await store.load())
+        #expect(snapshot.state[.totalSupply] == .uint(3))
+        #expect(snapshot.state[.score(Dev.address(9))] == nil)
+        #expect(snapshot.accounts[Dev.address(9)] == nil)
+        #expect(snapshot.accounts[Dev.address(8)] == NativeAccount(balance: 6))
+        withExtendedLifetime(directory) {}
+    }
 }

@@ -43,6 +43,21 @@ struct SQLitePersistenceTests {
         for pending in scenario.pending { #expect(try await third.transaction(hash: pending.hash)?.blockNumber == block.number) }
     }
 
+    @Test("a hundred pending transactions in one call keep their order across a reopen; duplicates in the call are ignored")
+    func pendingOrder() async throws {
+        let chain = try await RecordedChain.make()
+        let directory = try TemporaryDirectory()
+        let path = directory.path("chain.sqlite")
+        let store = try SQLiteChainStore(path: path)
+        try await chain.replay(onto: store)
+        // Senders interleaved so that the order is not that of hashes or senders.
+        let transactions = (0..<100).map { Dev.transaction(from: $0 % 10, nonce: UInt64(100 + $0 / 10), to: Dev.address(($0 + 3) % 10), value: 1, gasLimit: 21_000) }
+        let mined = try #require(chain.commits.last?.block.transactions.first?.transaction)
+        try await store.addPending(Array(transactions[..<70]) + [transactions[5], mined] + transactions[70...] + [transactions[99]])
+        try store.close()
+        #expect(try await SQLiteChainStore(path: path).load()?.pending == transactions.map(\.rawBytes))
+    }
+
     @Test("the genesis comes back exactly, from its JSON")
     func genesisRoundTrip() async throws {
         var genesis = Genesis(chainId: 134, governance: Dev.address(0))

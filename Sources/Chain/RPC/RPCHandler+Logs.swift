@@ -173,6 +173,14 @@ extension RPCHandler {
         case let other?:
             throw .invalidParams("\(name).topics must be an array, got \(other.kindDescription)")
         }
+        // Each accepted value is one query parameter in the ledger; SQLite allows 32,766 per statement.
+        let values = addresses.count + topics.reduce(0) { $0 + $1.count }
+        guard values <= Self.maxFilterValues else {
+            throw .invalidParams("\(name) lists \(values) addresses and topics, more than the limit of \(Self.maxFilterValues): split the query")
+        }
         return LogCriteria(range: range, addresses: addresses, topics: topics)
     }
+
+    /// The most addresses and topic values one log filter may list in all.
+    static let maxFilterValues = 1_000
 }

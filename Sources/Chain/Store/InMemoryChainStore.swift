@@ -60,9 +60,9 @@ public final class InMemoryChainStore: ChainStore {
 
     public func addPending(_ transactions: [SignedTransaction]) async throws(ChainStoreError) {
         contents.withLock { contents in
-            let known = Set(contents.pending.map(\.hash))
-            for transaction in transactions where !known.contains(transaction.hash)
-                && contents.transactionByHash[transaction.hash] == nil {
+            var known = Set(contents.pending.map(\.hash))
+            for transaction in transactions where contents.transactionByHash[transaction.hash] == nil {
+                guard known.insert(transaction.hash).inserted else { continue }
                 contents.pending.append((transaction.hash, transaction.rawBytes))
             }
         }

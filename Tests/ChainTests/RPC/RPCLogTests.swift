@@ -92,3 +92,20 @@ struct RPCLogTests {
         #expect(try await limited.result("eth_getLogs", [["fromBlock": "0x1", "toBlock": "0x1"]]).items.count == 2)
     }
 }
+
+@Suite("eth_getLogs limits")
+struct RPCLogLimitTests {
+    @Test("a filter listing more than 1,000 addresses and topics is refused, naming the limit")
+    func tooManyFilterValues() async throws {
+        let fixture = try await NodeFixture.make()
+        let handler = RPCHandler(node: fixture.node)
+        let topics = (0..<1_001).map { JSONValue.string(Keccak256.hash("topic \($0)").hex) }
+        let result = await handler.call(method: "eth_getLogs", params: .array([.object(["topics": .array([.array(topics)])])]))
+        guard case .failure(let error) = result else {
+            Issue.record("expected an error, got \(result)")
+            return
+        }
+        #expect(error.code == -32602)
+        #expect(error.message.contains("more than the limit of 1000"))
+    }
+}

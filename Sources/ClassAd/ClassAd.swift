@@ -1,0 +1,1 @@
+// The ClassAd language: see docs/classad.md (issue #5).
