@@ -6,7 +6,7 @@ struct Iexec: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iexec",
         abstract: "iexec-swift: wallets, signed PoCo orders, and (soon) the node, scheduler and workers.",
-        subcommands: [Wallet.self, Order.self]
+        subcommands: [Wallet.self, Order.self, Node.self]
     )
 
     /// Like ArgumentParser's `main()`, except that with `--raw` a usage error is also one JSON object,

@@ -1,6 +1,24 @@
 import Ethereum
 import PoCo
 
+/// A transaction ready for a block: signed, its sender recovered, its call decoded when known
+/// (nil: the executor decodes it).
+public struct ExecutableTransaction: Sendable {
+    /// The signed transaction.
+    public var transaction: SignedTransaction
+    /// Its recovered sender.
+    public var sender: Address
+    /// `ChainCall(to:data:config:)` of the transaction, when already decoded.
+    public var call: ChainCall?
+
+    /// A transaction for a block.
+    public init(transaction: SignedTransaction, sender: Address, call: ChainCall? = nil) {
+        self.transaction = transaction
+        self.sender = sender
+        self.call = call
+    }
+}
+
 /// Where a block sits and what it may use: everything in the header that execution does not compute.
 public struct BlockEnvironment: Hashable, Sendable {
     /// The block's number.
@@ -64,6 +82,15 @@ public enum BlockExecutor {
         _ transactions: [(transaction: SignedTransaction, sender: Address)], overrides: [BalanceOverride] = [],
         environment: BlockEnvironment, world: inout WorldState
     ) throws(BlockExecutionError) -> BlockCommit {
+        try execute(transactions.map { ExecutableTransaction(transaction: $0.transaction, sender: $0.sender) },
+                    overrides: overrides, environment: environment, world: &world)
+    }
+
+    /// Executes transactions whose calls may already be decoded (the node decodes them at admission).
+    public static func execute(
+        _ transactions: [ExecutableTransaction], overrides: [BalanceOverride] = [],
+        environment: BlockEnvironment, world: inout WorldState
+    ) throws(BlockExecutionError) -> BlockCommit {
         var tracker = ChangeTracker()
         for override in overrides {
             var account = world.account(override.address)
@@ -73,7 +100,8 @@ public enum BlockExecutor {
         var included: [IncludedTransaction] = []
         included.reserveCapacity(transactions.count)
         var cumulativeGas: UInt64 = 0
-        for (index, (transaction, sender)) in transactions.enumerated() {
+        for (index, executable) in transactions.enumerated() {
+            let (transaction, sender) = (executable.transaction, executable.sender)
             var account = world.account(sender)
             guard account.nonce == transaction.transaction.nonce else {
                 throw .nonceMismatch(index: index, sender: sender, expected: account.nonce,
@@ -81,7 +109,8 @@ public enum BlockExecutor {
             }
             account.nonce += 1
             tracker.set(sender, account, in: &world)
-            var outcome = try run(transaction, from: sender, environment: environment, world: &world, tracker: &tracker)
+            var outcome = try run(transaction, from: sender, call: executable.call, environment: environment,
+                                  world: &world, tracker: &tracker)
             let (sum, overflow) = cumulativeGas.addingReportingOverflow(outcome.gasUsed)
             guard !overflow, sum <= environment.gasLimit else {
                 throw .gasLimitExceeded(used: overflow ? .max : sum, limit: environment.gasLimit)
@@ -106,7 +135,7 @@ public enum BlockExecutor {
 
     /// One transaction after its nonce was taken.
     private static func run(
-        _ signed: SignedTransaction, from sender: Address, environment: BlockEnvironment,
+        _ signed: SignedTransaction, from sender: Address, call decoded: ChainCall?, environment: BlockEnvironment,
         world: inout WorldState, tracker: inout ChangeTracker
     ) throws(BlockExecutionError) -> TransactionOutcome {
         let transaction = signed.transaction
@@ -118,10 +147,14 @@ public enum BlockExecutor {
             return reverted("contract creation is not supported on this chain", gas: PoCoBinding.baseGas)
         }
         let call: ChainCall
-        do throws(BindingError) {
-            call = try ChainCall(to: to, data: transaction.data, config: world.engine.config)
-        } catch {
-            return reverted(error.description, gas: min(transaction.gasLimit, PoCoBinding.baseGas))
+        if let decoded {
+            call = decoded
+        } else {
+            do throws(BindingError) {
+                call = try ChainCall(to: to, data: transaction.data, config: world.engine.config)
+            } catch {
+                return reverted(error.description, gas: min(transaction.gasLimit, PoCoBinding.baseGas))
+            }
         }
         let gas = call.gasUsed
         guard transaction.gasLimit >= gas else {

@@ -8,7 +8,8 @@ extension ChainNode {
     ///
     /// Decoding and signature recovery (the costly part) run outside the actor, spread over the cores.
     public nonisolated func sendRawTransactions(_ raws: [[UInt8]]) async -> [Result<Hash32, NodeError>] {
-        let decoded = await Self.decodeAll(raws, maxRawSize: configuration.maxRawTransactionSize)
+        let decoded = await Self.decodeAll(raws, maxRawSize: configuration.maxRawTransactionSize, config: pocoConfig,
+                                           blockGasLimit: configuration.blockGasLimit)
         var (results, admitted) = await admit(decoded)
         guard !admitted.isEmpty else { return results }
         do {
@@ -28,22 +29,46 @@ extension ChainNode {
         return try result.get()
     }
 
+    /// A decoded transaction awaiting the actor's checks: its call decoded (or why not) outside the actor.
+    private struct Candidate: Sendable {
+        var executable: ExecutableTransaction
+        /// Why the call cannot run, reported after the mempool's own rules.
+        var callError: NodeError?
+    }
+
     private static func decodeAll(
-        _ raws: [[UInt8]], maxRawSize: Int
-    ) async -> [Result<(transaction: SignedTransaction, sender: Address), NodeError>] {
-        func decode(_ raw: [UInt8]) -> Result<(transaction: SignedTransaction, sender: Address), NodeError> {
-            do throws(MempoolError) { return .success(try Mempool.decode(raw: raw, maxRawSize: maxRawSize)) } catch {
+        _ raws: [[UInt8]], maxRawSize: Int, config: PoCoConfig, blockGasLimit: UInt64
+    ) async -> [Result<Candidate, NodeError>] {
+        @Sendable func decode(_ raw: [UInt8]) -> Result<Candidate, NodeError> {
+            let transaction: SignedTransaction, sender: Address
+            do throws(MempoolError) { (transaction, sender) = try Mempool.decode(raw: raw, maxRawSize: maxRawSize) } catch {
                 return .failure(.rejected(error))
             }
+            var candidate = Candidate(executable: ExecutableTransaction(transaction: transaction, sender: sender))
+            // A creation is the mempool's to refuse, with its own message.
+            guard let to = transaction.transaction.to else { return .success(candidate) }
+            do throws(BindingError) {
+                let call = try ChainCall(to: to, data: transaction.transaction.data, config: config)
+                candidate.executable.call = call
+                let gasLimit = transaction.transaction.gasLimit
+                if gasLimit < call.gasUsed {
+                    candidate.callError = .gasTooLow(needed: call.gasUsed, limit: gasLimit)
+                } else if gasLimit > blockGasLimit {
+                    candidate.callError = .gasAboveBlockLimit(limit: gasLimit, blockLimit: blockGasLimit)
+                }
+            } catch {
+                candidate.callError = .invalidCall(error)
+            }
+            return .success(candidate)
         }
         let chunk = 64
         guard raws.count > chunk else { return raws.map(decode) }
-        return await withTaskGroup(of: (Int, [Result<(transaction: SignedTransaction, sender: Address), NodeError>]).self) { group in
+        return await withTaskGroup(of: (Int, [Result<Candidate, NodeError>]).self) { group in
             for start in stride(from: 0, to: raws.count, by: chunk) {
                 let slice = raws[start..<min(start + chunk, raws.count)]
                 group.addTask { (start, slice.map(decode)) }
             }
-            var parts: [(Int, [Result<(transaction: SignedTransaction, sender: Address), NodeError>])] = []
+            var parts: [(Int, [Result<Candidate, NodeError>])] = []
             for await part in group { parts.append(part) }
             return parts.sorted { $0.0 < $1.0 }.flatMap(\.1)
         }
@@ -51,23 +76,28 @@ extension ChainNode {
 
     /// The chain's rules on decoded transactions; admitted ones enter the mempool.
     private func admit(
-        _ decoded: [Result<(transaction: SignedTransaction, sender: Address), NodeError>]
+        _ candidates: [Result<Candidate, NodeError>]
     ) -> (results: [Result<Hash32, NodeError>], admitted: [(index: Int, transaction: SignedTransaction)]) {
         var results: [Result<Hash32, NodeError>] = []
         var admitted: [(index: Int, transaction: SignedTransaction)] = []
-        for (index, item) in decoded.enumerated() {
+        for (index, item) in candidates.enumerated() {
             do throws(NodeError) {
-                let (transaction, sender) = try item.get()
+                let candidate = try item.get()
+                let (transaction, sender) = (candidate.executable.transaction, candidate.executable.sender)
                 // The mempool's rules (encoding, chain id, nonce, capacity) come first, then the chain's.
                 do throws(MempoolError) {
                     try mempool.admit(transaction, sender: sender, accountNonce: { world.account($0).nonce })
                 } catch {
                     throw .rejected(error)
                 }
-                do throws(NodeError) { try checkExecutable(transaction, sender: sender) } catch {
+                let balance = world.account(sender).balance
+                let refusal = candidate.callError ?? (balance >= transaction.transaction.value ? nil
+                    : .insufficientFunds(sender: sender, balance: balance, value: transaction.transaction.value))
+                if let refusal {
                     mempool.remove(hashes: [transaction.hash])
-                    throw error
+                    throw refusal
                 }
+                decodedCalls[transaction.hash] = candidate.executable.call
                 results.append(.success(transaction.hash))
                 admitted.append((index, transaction))
             } catch {
@@ -78,32 +108,11 @@ extension ChainNode {
         return (results, admitted)
     }
 
-    /// Refuses what could never run: undecodable call data, a gas limit below the call's gas or
-    /// above the block's, more value than the sender holds.
-    private func checkExecutable(_ signed: SignedTransaction, sender: Address) throws(NodeError) {
-        let transaction = signed.transaction
-        // A creation is the mempool's to refuse, with its own message.
-        guard let to = transaction.to else { return }
-        let call: ChainCall
-        do throws(BindingError) { call = try ChainCall(to: to, data: transaction.data, config: pocoConfig) } catch {
-            throw .invalidCall(error)
-        }
-        guard transaction.gasLimit >= call.gasUsed else {
-            throw .gasTooLow(needed: call.gasUsed, limit: transaction.gasLimit)
-        }
-        guard transaction.gasLimit <= configuration.blockGasLimit else {
-            throw .rejected(.oversized(size: Int(clamping: transaction.gasLimit), limit: Int(clamping: configuration.blockGasLimit)))
-        }
-        let balance = world.account(sender).balance
-        guard balance >= transaction.value else {
-            throw .insufficientFunds(sender: sender, balance: balance, value: transaction.value)
-        }
-    }
-
     /// Removes transactions whose pending record failed; returns those that were still pending.
     private func forget(_ hashes: [Hash32]) -> Set<Hash32> {
         let stillPending = Set(hashes.filter { mempool.pending($0) != nil })
         mempool.remove(hashes: stillPending)
+        for hash in stillPending { decodedCalls[hash] = nil }
         return stillPending
     }
 
@@ -120,7 +129,7 @@ extension ChainNode {
         await acquireSealing()
         defer { releaseSealing() }
         if let haltReason { throw .halted(reason: haltReason) }
-        var batch: [(transaction: SignedTransaction, sender: Address)] = []
+        var batch: [ExecutableTransaction] = []
         var gas: UInt64 = 0
         for transaction in mempool.nextBatch(maxCount: configuration.maxTransactionsPerBlock,
                                              accountNonce: { world.account($0).nonce }) {
@@ -128,7 +137,8 @@ extension ChainNode {
             let (sum, overflow) = gas.addingReportingOverflow(transaction.transaction.gasLimit)
             guard !overflow, sum <= configuration.blockGasLimit, let pending = mempool.pending(transaction.hash) else { break }
             gas = sum
-            batch.append((transaction, pending.sender))
+            batch.append(ExecutableTransaction(transaction: transaction, sender: pending.sender,
+                                               call: decodedCalls[transaction.hash]))
         }
         guard force || !batch.isEmpty || !pendingOverrides.isEmpty else { return nil }
         let environment = BlockEnvironment(
@@ -149,7 +159,9 @@ extension ChainNode {
             haltReason = "block \(environment.number) could not be written: \(error)"
             throw .ledger(error)
         }
-        mempool.remove(hashes: commit.block.transactions.map(\.transaction.hash))
+        let mined = commit.block.transactions.map(\.transaction.hash)
+        mempool.remove(hashes: mined)
+        for hash in mined { decodedCalls[hash] = nil }
         head = StoredBlock(commit.block)
         counters.headNumber = head.number
         counters.blocksSealed += 1

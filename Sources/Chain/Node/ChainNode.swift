@@ -45,6 +45,8 @@ public actor ChainNode {
     public internal(set) var head: StoredBlock
     var world: WorldState
     var mempool: Mempool
+    /// The calls of admitted transactions, decoded once at admission for their block.
+    var decodedCalls: [Hash32: ChainCall] = [:]
     let clock: @Sendable () -> UInt64
     /// Seconds added to the clock by `evm_increaseTime`.
     var timeOffset: UInt64 = 0

@@ -9,6 +9,8 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
     case invalidCall(BindingError)
     /// The transaction's gas limit is below what its call uses.
     case gasTooLow(needed: UInt64, limit: UInt64)
+    /// The transaction's gas limit is above the block gas limit: no block could include it.
+    case gasAboveBlockLimit(limit: UInt64, blockLimit: UInt64)
     /// The sender holds less than the value sent.
     case insufficientFunds(sender: Address, balance: UInt256, value: UInt256)
     /// An `eth_call` or `eth_estimateGas` that reverts; `data` is the `Error(string)` revert data.
@@ -39,6 +41,8 @@ public enum NodeError: Error, Equatable, Sendable, CustomStringConvertible {
         case .invalidCall(let error): return error.description
         case .gasTooLow(let needed, let limit):
             return "intrinsic gas too low: the call uses \(needed) gas, the transaction allows \(limit); set gas to at least \(needed) (eth_estimateGas gives it)"
+        case .gasAboveBlockLimit(let limit, let blockLimit):
+            return "exceeds block gas limit: the transaction allows \(limit) gas, a block holds \(blockLimit); lower its gas limit"
         case .insufficientFunds(let sender, let balance, let value):
             return "insufficient funds: \(sender.checksummed) holds \(balance) wei and sends \(value)"
         case .reverted(let reason, _): return "execution reverted: \(reason)"

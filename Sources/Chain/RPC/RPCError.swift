@@ -75,7 +75,7 @@ public struct RPCError: Error, Hashable, Sendable, CustomStringConvertible {
             self = .invalidParams(reason)
         case .ledger(let storeError):
             self.init(storeError)
-        case .rejected, .invalidCall, .gasTooLow, .insufficientFunds, .historicalStateUnavailable:
+        case .rejected, .invalidCall, .gasTooLow, .gasAboveBlockLimit, .insufficientFunds, .historicalStateUnavailable:
             self = .server(error.description)
         case .genesisMismatch, .noChain, .genesis, .execution, .halted:
             self = .internalError(error.description)

@@ -73,6 +73,10 @@ struct NodeSealingTests {
         let tooMuch = NodeFixture.transaction(from: 1, nonce: 0, to: NodeFixture.keys[2].address,
                                               value: Genesis.devBalance + 1, gasLimit: 21_000)
         await #expect(throws: NodeError.self) { try await node.sendRawTransaction(tooMuch.rawBytes) }
+        let aboveBlock = NodeFixture.transaction(from: 1, nonce: 0, to: NodeFixture.keys[2].address, gasLimit: 40_000_000_000)
+        await #expect(throws: NodeError.gasAboveBlockLimit(limit: 40_000_000_000, blockLimit: 30_000_000_000)) {
+            try await node.sendRawTransaction(aboveBlock.rawBytes)
+        }
         #expect(await node.metrics.pending == 0)
     }
 
