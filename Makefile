@@ -2,7 +2,7 @@
 SWIFT ?= swift
 INTEROP_CASES ?= 3000
 
-.PHONY: all deps build demo test unit-test interop bench fuzz clean
+.PHONY: all deps build demo test unit-test interop node-test bench fuzz clean
 
 all: build
 
@@ -16,8 +16,9 @@ build: deps
 demo: build
 	@scripts/demo.sh
 
-## make test: unit tests, then the reference checks against eth-account / eth-abi.
-test: unit-test interop
+## make test: unit tests, the reference checks against eth-account / eth-abi, then web3.py against a
+## running node (the PoCo flow end to end, and kill -9 in the middle of a transaction stream).
+test: unit-test interop node-test
 
 unit-test:
 	@scripts/install-deps.sh test
@@ -27,6 +28,11 @@ unit-test:
 interop:
 	@scripts/install-deps.sh test
 	@Tests/Interop/run.sh --cases $(INTEROP_CASES)
+
+node-test:
+	@scripts/install-deps.sh test
+	$(SWIFT) build --product iexec
+	@Tests/Interop/node-test.sh "$$($(SWIFT) build --show-bin-path)/iexec"
 
 ## make bench: release-build benchmarks with the C references (pycryptodome, coincurve).
 bench:

@@ -11,10 +11,6 @@ if [ ! -x "$iexec" ]; then
   exit 1
 fi
 python="$(Tests/Interop/setup-venv.sh)"
-# A venv made before web3 joined requirements.txt lacks it: install what is missing.
-if ! "$python" -c "import web3, websockets" 2>/dev/null; then
-  "$(dirname "$python")/pip" install -q --disable-pip-version-check -r Tests/Interop/requirements.txt >&2
-fi
 # Each script makes its own temporary data dir and removes it, even on failure.
 "$python" Tests/Interop/node_reference.py --iexec "$iexec"
 "$python" Tests/Interop/node_crash.py --iexec "$iexec"

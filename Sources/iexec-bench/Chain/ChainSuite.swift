@@ -13,6 +13,7 @@ struct ChainSuite {
     var senders = 200
     var perSender = 120
     var batch = 500
+    var connections = 4
 
     init(arguments: [String]) throws {
         var rest = arguments[...]
@@ -24,7 +25,8 @@ struct ChainSuite {
             case "--senders": senders = value
             case "--per-sender": perSender = value
             case "--batch": batch = value
-            default: throw BenchError("unknown option \(flag) (options: --senders N --per-sender N --batch N)")
+            case "--connections": connections = value
+            default: throw BenchError("unknown option \(flag) (options: --senders N --per-sender N --batch N --connections N)")
             }
         }
     }
@@ -36,8 +38,8 @@ struct ChainSuite {
         results.append(BenchResult(suite: "chain", name: "secp256k1 recover, \(cores) cores (ceiling)", value: ceiling, unit: "ops/s"))
         let workload = await ChainWorkload.make(senders: senders, perSender: perSender)
         results.append(contentsOf: try await runPhases(workload))
-        let inProcess = try await runInProcess(workload)
-        results.append(contentsOf: inProcess)
+        results.append(contentsOf: try await runInProcess(workload))
+        results.append(contentsOf: try await runOverHTTP(workload))
         return results
     }
 
@@ -67,7 +69,7 @@ struct ChainSuite {
     }
 
     /// A node on a fresh SQLite ledger in a temporary directory, removed after `body`.
-    private func withNode<T>(_ workload: ChainWorkload, _ body: (ChainNode) async throws -> T) async throws -> T {
+    func withNode<T>(_ workload: ChainWorkload, _ body: (ChainNode) async throws -> T) async throws -> T {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("iexec-bench-chain-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: directory) }
@@ -134,27 +136,46 @@ struct ChainSuite {
                 return all
             }
             for (index, instant) in sendTimes { submitted[workload.hashes[index]] = instant }
-            var latencies: [Duration] = []
-            latencies.reserveCapacity(total)
-            var blocks = 0
-            for await event in events {
-                let now = clock.now
-                blocks += 1
-                for hash in event.block.transactionHashes {
-                    if let sent = submitted[hash] { latencies.append(now - sent) }
-                }
-                if latencies.count == total { break }
-            }
+            let (latencies, blocks) = await collectLatencies(events, submitted: submitted, clock: clock)
             let elapsed = clock.now - start
             group.cancelAll()
-            latencies.sort()
-            let rate = Double(total) / elapsed.inSeconds
-            return [
-                BenchResult(suite: "chain", name: "in-process node, SQLite ledger: tx/s", value: rate, unit: "tx/s",
-                            extra: ["transactions": total, "blocks": blocks, "senders": senders]),
-                BenchResult(suite: "chain", name: "in-process submit→block p50", value: latencies[total / 2].inSeconds * 1000, unit: "ms"),
-                BenchResult(suite: "chain", name: "in-process submit→block p99", value: latencies[total * 99 / 100].inSeconds * 1000, unit: "ms"),
-            ]
+            return summarize("in-process node, SQLite ledger", total: total, elapsed: elapsed, latencies: latencies,
+                             blocks: blocks, extra: ["batch": batch])
         }
+    }
+
+    /// Reads block events until every submitted transaction is in one; returns each one's latency.
+    func collectLatencies(
+        _ events: AsyncStream<ChainEvent>, submitted: [Hash32: ContinuousClock.Instant], clock: ContinuousClock
+    ) async -> (latencies: [Duration], blocks: Int) {
+        var latencies: [Duration] = []
+        latencies.reserveCapacity(submitted.count)
+        var blocks = 0
+        for await event in events {
+            let now = clock.now
+            blocks += 1
+            for hash in event.block.transactionHashes {
+                if let sent = submitted[hash] { latencies.append(now - sent) }
+            }
+            if latencies.count == submitted.count { break }
+        }
+        return (latencies.sorted(), blocks)
+    }
+
+    /// Throughput and latency percentiles of one run.
+    func summarize(_ label: String, total: Int, elapsed: Duration, latencies: [Duration], blocks: Int,
+                   extra: [String: any Sendable]) -> [BenchResult] {
+        var fields = extra
+        fields["transactions"] = total
+        fields["blocks"] = blocks
+        fields["senders"] = senders
+        let p50 = latencies.isEmpty ? 0 : latencies[latencies.count / 2].inSeconds * 1000
+        let p99 = latencies.isEmpty ? 0 : latencies[latencies.count * 99 / 100].inSeconds * 1000
+        return [
+            BenchResult(suite: "chain", name: "\(label): tx/s", value: Double(total) / elapsed.inSeconds, unit: "tx/s",
+                        extra: fields),
+            BenchResult(suite: "chain", name: "\(label): submit→receipt p50", value: p50, unit: "ms"),
+            BenchResult(suite: "chain", name: "\(label): submit→receipt p99", value: p99, unit: "ms"),
+        ]
     }
 }
