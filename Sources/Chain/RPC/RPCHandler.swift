@@ -1,5 +1,18 @@
 import Ethereum
 
+/// One answered request, as metrics see it.
+public struct RPCObservation: Sendable {
+    /// The method called (`invalid` for an entry that is not a request).
+    public var method: String
+    /// Whether it was answered with an error.
+    public var failed: Bool
+    /// How long it took (for the transactions of a batch, an equal share of their joint admission).
+    public var duration: Duration
+}
+
+/// Receives an ``RPCObservation`` per request answered.
+public typealias RPCObserver = @Sendable (RPCObservation) -> Void
+
 /// The node's Ethereum JSON-RPC 2.0 API, independent of transport: an HTTP body in, the response
 /// body out (``handle(_:)``), or one method at a time (``call(method:params:)``) for a WebSocket.
 ///
@@ -35,8 +48,10 @@ public struct RPCHandler: Sendable {
 
     /// Answers an HTTP body: a response object, an array of them for a batch, or nil when nothing is
     /// to be answered (notifications only).
-    public func handle(_ body: [UInt8]) async -> [UInt8]? {
-        await handle(body, session: nil).map { Array($0.utf8) }
+    ///
+    /// - Parameter observer: told of every request answered (for metrics), in order.
+    public func handle(_ body: [UInt8], observer: RPCObserver? = nil) async -> [UInt8]? {
+        await handle(body, session: nil, observer: observer).map { Array($0.utf8) }
     }
 
     /// Runs one method; `params` is the request's `params` (an array, or null for none).
@@ -55,42 +70,63 @@ public struct RPCHandler: Sendable {
     }
 
     /// The JSON text answering `body`, with `session` serving the subscription methods.
-    func handle(_ body: [UInt8], session: SubscriptionSession?) async -> String? {
+    func handle(_ body: [UInt8], session: SubscriptionSession?, observer: RPCObserver? = nil) async -> String? {
         let document: JSONValue
         do throws(JSONError) { document = try JSONValue(parsing: body) } catch {
+            observer?(RPCObservation(method: "invalid", failed: true, duration: .zero))
             return Self.response(id: .null, .failure(.parseError(error.description)))
         }
         guard case .array(let items) = document else {
-            return await run([document], session: session).first
+            return await run([document], session: session, observer: observer).first
         }
-        guard !items.isEmpty else { return Self.response(id: .null, .failure(.invalidRequest("empty batch"))) }
-        guard items.count <= maxBatchSize else {
+        guard !items.isEmpty, items.count <= maxBatchSize else {
+            observer?(RPCObservation(method: "invalid", failed: true, duration: .zero))
+            guard !items.isEmpty else { return Self.response(id: .null, .failure(.invalidRequest("empty batch"))) }
             return Self.response(id: .null, .failure(.invalidRequest(
                 "a batch holds \(items.count) requests, more than the limit of \(maxBatchSize): split it")))
         }
-        let responses = await run(items, session: session)
+        let responses = await run(items, session: session, observer: observer)
         return responses.isEmpty ? nil : "[" + responses.joined(separator: ",") + "]"
     }
 
     /// Runs the requests in order and returns the responses of those that have an id (or are invalid).
     /// The batch's `eth_sendRawTransaction` calls are admitted together when the first of them is reached.
-    private func run(_ items: [JSONValue], session: SubscriptionSession?) async -> [String] {
+    private func run(_ items: [JSONValue], session: SubscriptionSession?, observer: RPCObserver?) async -> [String] {
         let parsed = items.map(Self.parse)
         var sent: [Int: Result<JSONValue, RPCError>]?
         var responses: [String] = []
+        let clock = ContinuousClock()
+        // The batch's transactions are admitted together: each gets an equal share of that time.
+        var admission = Duration.zero
+        var admitted: [Bool] = []
         for (index, entry) in parsed.enumerated() {
             switch entry {
             case .failure(let invalid):
+                observer?(RPCObservation(method: "invalid", failed: true, duration: .zero))
                 responses.append(Self.response(id: invalid.id, .failure(invalid.error)))
             case .success(let request):
+                let start = clock.now
                 let result: Result<JSONValue, RPCError>
                 if request.method == "eth_sendRawTransaction" {
                     if sent == nil { sent = await sendRawTransactions(parsed) }
                     result = sent?[index] ?? .failure(.internalError("no result for request \(index)"))
+                    admission += clock.now - start
+                    if case .failure = result { admitted.append(false) } else { admitted.append(true) }
                 } else {
                     result = await call(method: request.method, params: request.params, session: session)
+                    if case .failure = result {
+                        observer?(RPCObservation(method: request.method, failed: true, duration: clock.now - start))
+                    } else {
+                        observer?(RPCObservation(method: request.method, failed: false, duration: clock.now - start))
+                    }
                 }
                 if let id = request.id { responses.append(Self.response(id: id, result)) }
+            }
+        }
+        if let observer, !admitted.isEmpty {
+            let share = admission / admitted.count
+            for success in admitted {
+                observer(RPCObservation(method: "eth_sendRawTransaction", failed: !success, duration: share))
             }
         }
         return responses

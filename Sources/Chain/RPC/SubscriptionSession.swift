@@ -27,8 +27,8 @@ public final class SubscriptionSession: Sendable {
     }
 
     /// Answers a text frame (a request or a batch); nil when nothing is to be sent back.
-    public func handle(text: String) async -> String? {
-        await handler.handle(Array(text.utf8), session: self)
+    public func handle(text: String, observer: RPCObserver? = nil) async -> String? {
+        await handler.handle(Array(text.utf8), session: self, observer: observer)
     }
 
     /// Whether the connection holds any subscription (when none, events need not be read).

@@ -14,10 +14,16 @@ struct ChainSuite {
     var perSender = 120
     var batch = 500
     var connections = 4
+    /// Runs only the HTTP phase (for profiling).
+    var httpOnly = false
 
     init(arguments: [String]) throws {
         var rest = arguments[...]
         while let flag = rest.popFirst() {
+            if flag == "--http-only" {
+                httpOnly = true
+                continue
+            }
             guard let text = rest.popFirst(), let value = Int(text), value > 0 else {
                 throw BenchError("\(flag) needs a positive integer")
             }
@@ -26,7 +32,7 @@ struct ChainSuite {
             case "--per-sender": perSender = value
             case "--batch": batch = value
             case "--connections": connections = value
-            default: throw BenchError("unknown option \(flag) (options: --senders N --per-sender N --batch N --connections N)")
+            default: throw BenchError("unknown option \(flag) (options: --senders N --per-sender N --batch N --connections N --http-only)")
             }
         }
     }
@@ -34,6 +40,7 @@ struct ChainSuite {
     func run() async throws -> [BenchResult] {
         var results: [BenchResult] = []
         let cores = ProcessInfo.processInfo.activeProcessorCount
+        if httpOnly { return try await runOverHTTP(await ChainWorkload.make(senders: senders, perSender: perSender)) }
         let ceiling = await recoverRate(cores: cores)
         results.append(BenchResult(suite: "chain", name: "secp256k1 recover, \(cores) cores (ceiling)", value: ceiling, unit: "ops/s"))
         let workload = await ChainWorkload.make(senders: senders, perSender: perSender)
