@@ -25,22 +25,14 @@ import tempfile
 import threading
 import time
 import urllib.error
-import urllib.request
 
 from eth_abi import decode as abi_decode
 
-from node_reference import (DEV_BALANCE, DEV_CHAIN_ID, NRLC, Checks, Failure, Node, dev_accounts, free_port,
-                            parse_info, rpc, verify)
+from node_support import Checks, Failure, Node, dev_accounts, free_port, parse_info, post, rpc, verify
+from poco_support import DEV_BALANCE, DEV_CHAIN_ID, NRLC
 
 DEPOSIT = bytes.fromhex("d0e30db0")
 TOTAL_SUPPLY = "0x18160ddd"
-
-
-def post(url, payload, timeout=10):
-    body = json.dumps(payload).encode()
-    request = urllib.request.Request(url, body, {"Content-Type": "application/json"})
-    with urllib.request.urlopen(request, timeout=timeout) as response:
-        return json.loads(response.read())
 
 
 def presign(accounts, hub, start_nonces, per_sender, seed):
