@@ -117,12 +117,23 @@ extension PoCoConfig {
                 owner: owner)
     }
 
+    /// The selectors of the three entries' initializers, hashed once.
+    private static let initializerSelectors: [String: [UInt8]] = Dictionary(uniqueKeysWithValues: [
+        "initialize(string,string,bytes,bytes32,bytes)", "initialize(string,bytes,bytes32)", "initialize(string)",
+    ].map { ($0, ABI.selector($0)) })
+
+    /// Each kind of entry's code hash, hashed once.
+    private static let entryCodeHashes: [AssetKind: Hash32] = Dictionary(uniqueKeysWithValues: AssetKind.allCases.map {
+        ($0, Keccak256.hash("iexec-swift \($0.rawValue) entry"))
+    })
+
     /// CREATE2: keccak256(0xff ‖ registry ‖ salt ‖ initCodeHash)[12…], salt = keccak256(initializer call ‖ owner).
     private func predict(_ kind: AssetKind, initializer: String, arguments: [ABIValue], types: [ABIType],
                          owner: Address) -> Address {
-        let call = ABI.selector(initializer) + ((try? ABI.encode(arguments, as: types)) ?? [])
+        let call = (Self.initializerSelectors[initializer] ?? ABI.selector(initializer))
+            + ((try? ABI.encode(arguments, as: types)) ?? [])
         let salt = Keccak256.hash(call + owner.bytes)
-        let codeHash = Keccak256.hash("iexec-swift \(kind.rawValue) entry")
+        let codeHash = Self.entryCodeHashes[kind] ?? Keccak256.hash("iexec-swift \(kind.rawValue) entry")
         let digest = Keccak256.hash([0xff] + registry(kind).bytes + salt.bytes + codeHash.bytes)
         return try! Address(Array(digest.bytes[12...]))
     }
