@@ -141,7 +141,7 @@ let package = Package(
         ),
         .testTarget(
             name: "iexecTests",
-            dependencies: ["iexec", "Ethereum", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["iexec", "Ethereum", "PoCo", "Chain", "Ledger", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ]

@@ -47,6 +47,11 @@ struct Node: AsyncParsableCommand {
         var genesis: String?
         @Option(help: "Ledger durability: normal survives a killed process, full also a power loss (one fsync per block).")
         var sync: SyncMode = .normal
+        @Option(help: "Governance account of a new chain without --dev or --genesis (creates categories).")
+        var governance: String?
+        @Option(parsing: .singleValue,
+                help: "ADDRESS=RLC: native coin of an account of a new chain (repeatable; with --governance).")
+        var fund: [String] = []
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
@@ -55,11 +60,45 @@ struct Node: AsyncParsableCommand {
             if chainId == 0 { throw ValidationError("--chain-id must be positive") }
             guard blockTime <= 3_600_000 else { throw ValidationError("--block-time is in milliseconds, at most 3600000 (an hour), not \(blockTime)") }
             guard !dataDir.isEmpty else { throw ValidationError("--data-dir must not be empty") }
+            if governance != nil, dev || genesis != nil {
+                throw ValidationError("--governance builds a genesis from flags: it excludes --dev and --genesis")
+            }
+            if !fund.isEmpty, governance == nil {
+                throw ValidationError("--fund needs --governance (a genesis from flags); put accounts in the --genesis file otherwise")
+            }
+            _ = try flagGenesis()
+        }
+
+        /// The genesis `--governance`, `--fund` and `--chain-id` describe, nil without `--governance`.
+        func flagGenesis() throws -> Genesis? {
+            guard let governance else { return nil }
+            let governor: Address
+            do { governor = try Address(hex: governance) } catch {
+                throw ValidationError("--governance \(governance) is not an address: \(error)")
+            }
+            let weiPerRLC = UInt256(1_000_000_000_000_000_000 as UInt64)
+            var accounts: [GenesisAccount] = []
+            for entry in fund {
+                let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, let address = try? Address(hex: parts[0]) else {
+                    throw ValidationError("--fund \(entry): expected ADDRESS=RLC, e.g. 0xf39F…2266=1000")
+                }
+                guard let rlc = try? UInt256(decimal: parts[1]) else {
+                    throw ValidationError("--fund \(entry): \(parts[1]) is not a whole number of RLC")
+                }
+                let (wei, overflow) = rlc.multipliedReportingOverflow(by: weiPerRLC)
+                guard !overflow else { throw ValidationError("--fund \(entry): \(parts[1]) RLC is more than 2^256 wei") }
+                guard !accounts.contains(where: { $0.address == address }) else {
+                    throw ValidationError("--fund \(entry): \(address.checksummed) is funded twice")
+                }
+                accounts.append(GenesisAccount(address: address, balance: wei))
+            }
+            return Genesis(chainId: chainId ?? Genesis.devChainId, governance: governor, accounts: accounts)
         }
 
         /// The genesis the flags ask for: nil to resume the stored chain.
         func requestedGenesis() throws -> Genesis? {
-            var chosen: Genesis?
+            var chosen: Genesis? = try flagGenesis()
             if dev { chosen = Genesis.dev() }
             if let path = genesis {
                 do { chosen = try Genesis(contentsOfFile: path) } catch { throw CLIError("--genesis \(path): \(error)") }

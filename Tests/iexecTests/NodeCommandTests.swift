@@ -4,6 +4,7 @@ import Ethereum
 import Foundation
 import GRDB
 import Ledger
+import PoCo
 import Testing
 
 @testable import iexec
@@ -32,6 +33,28 @@ struct NodeCommandTests {
         #expect(refusal(["--data-dir", directory, "--sync", "sometimes"])?.contains("sometimes") == true)
         #expect(refusal(["--port", "8545"])?.contains("--data-dir") == true)
         #expect(refusal(["--data-dir", directory]) == nil)
+    }
+
+    @Test("a genesis from flags: --governance, --fund ADDRESS=RLC (repeatable), --chain-id")
+    func genesisFromFlags() throws {
+        let governor = "0x70997970C51812dc3A010C7d01b50e0d17dc79C8", funded = "0x3C44CdDdB6a900fa2b585dd299e03d12FA4293BC"
+        let genesis = try #require(try Node.Run.parse([
+            "--data-dir", directory, "--governance", governor, "--fund", "\(funded)=250", "--fund", "\(governor)=1",
+            "--chain-id", "777",
+        ]).requestedGenesis())
+        #expect(genesis.chainId == 777)
+        #expect(genesis.governance == (try Address(hex: governor)))
+        #expect(genesis.categories == Category.defaults)
+        let weiPerRLC = UInt256(1_000_000_000_000_000_000 as UInt64)
+        #expect(genesis.accounts == [
+            GenesisAccount(address: try Address(hex: funded), balance: UInt256(250) * weiPerRLC),
+            GenesisAccount(address: try Address(hex: governor), balance: weiPerRLC),
+        ])
+        #expect(refusal(["--data-dir", directory, "--fund", "\(funded)=1"])?.contains("--fund needs --governance") == true)
+        #expect(refusal(["--data-dir", directory, "--governance", "0x12"])?.contains("--governance 0x12 is not an address") == true)
+        #expect(refusal(["--data-dir", directory, "--governance", governor, "--fund", "\(funded)=lots"])?
+            .contains("lots is not a whole number of RLC") == true)
+        #expect(refusal(["--data-dir", directory, "--governance", governor, "--dev"])?.contains("excludes --dev") == true)
     }
 
     @Test("the genesis follows the flags: --dev (31337 or --chain-id), --genesis FILE, or none to resume")
