@@ -82,31 +82,6 @@ struct CodingFailure: Error {
     init(_ reason: String) { self.reason = reason }
 }
 
-/// The size of a block's RLP encoding (`[header, [transactions…], []]`), computed from lengths
-/// alone: the same figure as `StoredBlock(_:).size` without encoding the body again.
-enum BlockSize {
-    static func of(_ block: SealedBlock, headerByteCount: Int) -> Int {
-        var transactions = 0
-        for included in block.transactions {
-            let raw = included.transaction.rawBytes
-            // A legacy transaction is itself an RLP list in the body; a typed one is a byte string.
-            transactions += included.transaction.type == .legacy ? raw.count : byteStringLength(raw)
-        }
-        return listLength(payload: headerByteCount + listLength(payload: transactions) + 1)
-    }
-
-    private static func byteStringLength(_ bytes: [UInt8]) -> Int {
-        if bytes.count == 1, bytes[0] < 0x80 { return 1 }
-        return prefixLength(bytes.count) + bytes.count
-    }
-
-    private static func listLength(payload: Int) -> Int { prefixLength(payload) + payload }
-
-    private static func prefixLength(_ payload: Int) -> Int {
-        payload <= 55 ? 1 : 1 + (Int.bitWidth - payload.leadingZeroBitCount + 7) / 8
-    }
-}
-
 /// Typed reads of one row's columns: anything of the wrong type is a corrupt row, named by `what`.
 struct RowReader {
     let row: Row

@@ -233,7 +233,7 @@ struct BlockRows: Sendable {
         self.number = number
         hash = Data(blob: block.hash)
         self.header = Data(header)
-        size = Int64(BlockSize.of(block, headerByteCount: header.count))
+        size = Int64(block.encodedSize(headerByteCount: header.count))
         overrides = OverridesCoding.encode(block.balanceOverrides).map { Data($0) }
         transactions.reserveCapacity(block.transactions.count)
         var nextLog: Int64 = 0

@@ -25,17 +25,9 @@ public struct StoredBlock: Hashable, Sendable {
 
     /// The stored form of a sealed block.
     public init(_ block: SealedBlock) {
-        let body = RLP.encode(.list([
-            block.header.rlpItem,
-            .list(block.transactions.map { transaction in
-                let raw = transaction.transaction.rawBytes
-                // A typed transaction sits in the block body as a byte string.
-                return transaction.transaction.type == .legacy ? (try? RLP.decode(raw)) ?? .bytes(raw) : .bytes(raw)
-            }),
-            .list([]),
-        ]))
         self.init(header: block.header, hash: block.hash,
-                  transactionHashes: block.transactions.map(\.transaction.hash), size: body.count,
+                  transactionHashes: block.transactions.map(\.transaction.hash),
+                  size: block.encodedSize(headerByteCount: block.header.encoded.count),
                   balanceOverrides: block.balanceOverrides)
     }
 
@@ -106,6 +98,25 @@ public struct StoredLog: Hashable, Sendable {
 }
 
 extension SealedBlock {
+    /// The size of the block's RLP encoding `[header, [transactions…], []]`, from lengths alone
+    /// (a legacy transaction sits in the body as its RLP list, a typed one as a byte string).
+    public func encodedSize(headerByteCount: Int) -> Int {
+        func prefixLength(_ payload: Int) -> Int {
+            payload <= 55 ? 1 : 1 + (Int.bitWidth - payload.leadingZeroBitCount + 7) / 8
+        }
+        var body = 0
+        for included in transactions {
+            let raw = included.transaction.rawBytes
+            if included.transaction.type == .legacy || (raw.count == 1 && raw[0] < 0x80) {
+                body += raw.count
+            } else {
+                body += prefixLength(raw.count) + raw.count
+            }
+        }
+        let payload = headerByteCount + prefixLength(body) + body + 1
+        return prefixLength(payload) + payload
+    }
+
     /// The block's transactions with their positions and log numbering.
     public var storedTransactions: [StoredTransaction] {
         var nextLog = 0
