@@ -115,14 +115,21 @@ let package = Package(
             dependencies: ["PoCo", "Ethereum"],
             swiftSettings: strictSettings
         ),
+        // What the chain's test targets share: dev keys and transactions, an observed in-memory ledger.
+        .target(
+            name: "ChainTestSupport",
+            dependencies: ["Chain", "PoCo", "Ethereum"],
+            path: "Tests/ChainTestSupport",
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "ChainTests",
-            dependencies: ["Chain", "PoCo", "Ethereum"],
+            dependencies: ["Chain", "PoCo", "Ethereum", "ChainTestSupport"],
             swiftSettings: strictSettings
         ),
         .testTarget(
             name: "LedgerTests",
-            dependencies: ["Ledger", "Chain", "PoCo", "Ethereum", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["Ledger", "Chain", "PoCo", "Ethereum", "ChainTestSupport", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
         .testTarget(
@@ -133,7 +140,7 @@ let package = Package(
         .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Chain", "Ledger", "Ethereum", "PoCo",
+                "Server", "Chain", "Ledger", "Ethereum", "PoCo", "ChainTestSupport",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],

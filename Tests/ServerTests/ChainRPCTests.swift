@@ -1,4 +1,5 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import HTTPTypes
 import Hummingbird
@@ -44,8 +45,8 @@ struct ChainRPCTests {
         let fixture = try await ServerFixture.make(rpc: { ChainRPCService(node: $0) })
         let node = fixture.node
         let hub = Genesis.defaultHub
-        let deposit = ServerFixture.transaction(from: 1, nonce: 0, to: hub, value: ServerFixture.oneRLC,
-                                                data: ServerFixture.calldata("deposit()"))
+        let deposit = DevChain.transaction(from: 1, nonce: 0, to: hub, value: DevChain.oneRLC,
+                                                data: DevChain.calldata("deposit()"))
         try await fixture.server.makeApplication().test(.live) { client in
             let port = try #require(client.port)
             let logger = self.logger
@@ -84,7 +85,7 @@ struct ChainRPCTests {
                 #expect(result?["topics"] == .array([
                     .string(Keccak256.hash("Transfer(address,address,uint256)").hex),
                     .string(Hash32.zero.hex),
-                    .string("0x" + String(repeating: "0", count: 24) + ServerFixture.keys[1].address.lowercaseHex.dropFirst(2)),
+                    .string("0x" + String(repeating: "0", count: 24) + DevChain.keys[1].address.lowercaseHex.dropFirst(2)),
                 ]))
                 try await outbound.close(.normalClosure, reason: nil)
             } }

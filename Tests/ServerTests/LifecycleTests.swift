@@ -1,4 +1,5 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import HTTPTypes
 import Hummingbird
@@ -31,10 +32,10 @@ struct LifecycleTests {
             #expect(answer.status == .ok)
 
             // The producer (block time 0) seals as soon as transactions wait.
-            let bob = ServerFixture.keys[2].address
+            let bob = DevChain.keys[2].address
             var hashes: [Hash32] = []
             for nonce in 0..<5 as Range<UInt64> {
-                let transfer = ServerFixture.transaction(from: 1, nonce: nonce, to: bob, value: 1, gasLimit: 21_000)
+                let transfer = DevChain.transaction(from: 1, nonce: nonce, to: bob, value: 1, gasLimit: 21_000)
                 hashes.append(try await node.sendRawTransaction(transfer.rawBytes))
             }
             let deadline = ContinuousClock.now + .seconds(20)
@@ -45,7 +46,7 @@ struct LifecycleTests {
 
             // More transactions, then stop at once: each is either mined or still pending in the ledger.
             for nonce in 5..<25 as Range<UInt64> {
-                let transfer = ServerFixture.transaction(from: 1, nonce: nonce, to: bob, value: 1, gasLimit: 21_000)
+                let transfer = DevChain.transaction(from: 1, nonce: nonce, to: bob, value: 1, gasLimit: 21_000)
                 hashes.append(try await node.sendRawTransaction(transfer.rawBytes))
             }
             await group.triggerGracefulShutdown()

@@ -1,4 +1,5 @@
 @testable import Chain
+import ChainTestSupport
 import Ethereum
 import HTTPTypes
 import Hummingbird
@@ -60,13 +61,13 @@ struct MetricsTests {
     func endpoint() async throws {
         let fixture = try await ServerFixture.make()
         let node = fixture.node
-        let bob = ServerFixture.keys[2].address
+        let bob = DevChain.keys[2].address
         for nonce in 0..<3 as Range<UInt64> {
-            let transfer = ServerFixture.transaction(from: 1, nonce: nonce, to: bob, value: 1, gasLimit: 21_000)
+            let transfer = DevChain.transaction(from: 1, nonce: nonce, to: bob, value: 1, gasLimit: 21_000)
             _ = try await node.sendRawTransaction(transfer.rawBytes)
         }
         try await node.seal()
-        let waiting = ServerFixture.transaction(from: 1, nonce: 3, to: bob, value: 1, gasLimit: 21_000)
+        let waiting = DevChain.transaction(from: 1, nonce: 3, to: bob, value: 1, gasLimit: 21_000)
         _ = try await node.sendRawTransaction(waiting.rawBytes)
 
         try await fixture.server.makeApplication().test(.router) { client in

@@ -1,4 +1,5 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import ServiceLifecycle
 import Testing
@@ -10,10 +11,10 @@ struct BlockProducerTests {
         let fixture = try await NodeFixture.make()
         let node = fixture.node
         let events = await node.events()
-        let bob = NodeFixture.keys[9].address
+        let bob = DevChain.keys[9].address
         let burst = (1...5).flatMap { key in
             (0..<4).map { nonce in
-                NodeFixture.transaction(from: key, nonce: UInt64(nonce), to: bob, value: 1, gasLimit: 21_000)
+                DevChain.transaction(from: key, nonce: UInt64(nonce), to: bob, value: 1, gasLimit: 21_000)
             }
         }
         await withThrowingTaskGroup(of: Void.self) { group in

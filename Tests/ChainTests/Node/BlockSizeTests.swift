@@ -1,4 +1,5 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import Testing
 
@@ -8,14 +9,14 @@ struct BlockSizeTests {
           arguments: [0, 1, 3, 40])
     func sizeMatchesEncoding(transactions count: Int) async throws {
         let fixture = try await NodeFixture.make()
-        let bob = NodeFixture.keys[9].address
+        let bob = DevChain.keys[9].address
         let raws: [[UInt8]] = (0..<count).map { index in
             if index % 2 == 0 {
-                return NodeFixture.transaction(from: 1 + index % 5, nonce: UInt64(index / 5), to: bob, value: 1, gasLimit: 21_000).rawBytes
+                return DevChain.transaction(from: 1 + index % 5, nonce: UInt64(index / 5), to: bob, value: 1, gasLimit: 21_000).rawBytes
             }
             let legacy = LegacyTransaction(nonce: UInt64(index / 5), gasPrice: .zero, gasLimit: 21_000, to: bob, value: 1,
                                            data: [], chainId: Genesis.devChainId)
-            return legacy.sign(with: NodeFixture.keys[1 + index % 5]).rawBytes
+            return legacy.sign(with: DevChain.keys[1 + index % 5]).rawBytes
         }
         _ = await fixture.node.sendRawTransactions(raws)
         let block = try #require(try await fixture.node.seal(force: true))

@@ -1,4 +1,5 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import PoCo
 import Testing
@@ -12,7 +13,7 @@ struct ChainVerifierTests {
     private func buildChain() async throws -> (store: InMemoryChainStore, transactions: Int, head: StoredBlock) {
         let fixture = try await NodeFixture.make()
         let node = fixture.node
-        let bob = NodeFixture.keys[2].address
+        let bob = DevChain.keys[2].address
         var count = 0
         func send(_ transactions: [SignedTransaction]) async throws {
             for result in await node.sendRawTransactions(transactions.map(\.rawBytes)) { _ = try result.get() }
@@ -20,17 +21,17 @@ struct ChainVerifierTests {
             try await node.seal()
         }
         try await send([
-            NodeFixture.transaction(from: 1, nonce: 0, to: hub, value: NodeFixture.oneRLC * 3, data: NodeFixture.calldata("deposit()")),
-            NodeFixture.transaction(from: 3, nonce: 0, to: bob, value: 5, gasLimit: 21_000),
+            DevChain.transaction(from: 1, nonce: 0, to: hub, value: DevChain.oneRLC * 3, data: DevChain.calldata("deposit()")),
+            DevChain.transaction(from: 3, nonce: 0, to: bob, value: 5, gasLimit: 21_000),
         ])
         try await send([
-            NodeFixture.transaction(from: 1, nonce: 1, to: hub, data: NodeFixture.calldata("withdraw(uint256)", [.uint(UInt256(1_000_000_000))])),
-            NodeFixture.transaction(from: 4, nonce: 0, to: hub, data: NodeFixture.calldata("withdraw(uint256)", [.uint(UInt256(1))])),
+            DevChain.transaction(from: 1, nonce: 1, to: hub, data: DevChain.calldata("withdraw(uint256)", [.uint(UInt256(1_000_000_000))])),
+            DevChain.transaction(from: 4, nonce: 0, to: hub, data: DevChain.calldata("withdraw(uint256)", [.uint(UInt256(1))])),
         ])
-        _ = try await node.setBalance(NodeFixture.keys[5].address, wei: 12_345)
+        _ = try await node.setBalance(DevChain.keys[5].address, wei: 12_345)
         _ = try await node.increaseTime(seconds: 3_600)
         _ = try await node.mine()
-        try await send([NodeFixture.transaction(from: 5, nonce: 0, to: bob, value: 45, gasLimit: 21_000)])
+        try await send([DevChain.transaction(from: 5, nonce: 0, to: bob, value: 45, gasLimit: 21_000)])
         return (fixture.store, count, await node.head)
     }
 
@@ -67,7 +68,7 @@ struct ChainVerifierTests {
     @Test("a transaction credited to another sender is caught by signature recovery")
     func tamperedSender() async throws {
         let (store, _, _) = try await buildChain()
-        let impostor = NodeFixture.keys[9].address
+        let impostor = DevChain.keys[9].address
         let tampered = TamperedStore(base: store, transactions: { number, transactions in
             guard number == 1 else { return transactions }
             var copy = transactions
@@ -78,7 +79,7 @@ struct ChainVerifierTests {
         #expect(mismatch.blockNumber == 1)
         #expect(mismatch.field == "sender of transaction 1")
         #expect(mismatch.stored == impostor.checksummed)
-        #expect(mismatch.recomputed == NodeFixture.keys[3].address.checksummed)
+        #expect(mismatch.recomputed == DevChain.keys[3].address.checksummed)
     }
 
     @Test("a stored outcome that execution does not give (gas, status) is caught")
@@ -136,7 +137,7 @@ struct ChainVerifierTests {
 
         let stateTampered = TamperedStore(base: store, snapshot: { snapshot in
             var copy = snapshot
-            copy.accounts[NodeFixture.keys[7].address] = NativeAccount(balance: 1)
+            copy.accounts[DevChain.keys[7].address] = NativeAccount(balance: 1)
             return copy
         })
         let report = try await ChainVerifier(store: stateTampered).verify()

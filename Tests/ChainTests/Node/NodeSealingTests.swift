@@ -1,4 +1,5 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import PoCo
 import Testing
@@ -18,11 +19,11 @@ struct NodeSealingTests {
     func depositAndTransfer() async throws {
         let fixture = try await NodeFixture.make()
         let node = fixture.node
-        let alice = NodeFixture.keys[1].address, bob = NodeFixture.keys[2].address
+        let alice = DevChain.keys[1].address, bob = DevChain.keys[2].address
         let before = await totalCoin(node, [alice, bob])
-        let deposit = NodeFixture.transaction(from: 1, nonce: 0, to: hub, value: NodeFixture.oneRLC * 5,
-                                              data: NodeFixture.calldata("deposit()"))
-        let transfer = NodeFixture.transaction(from: 1, nonce: 1, to: bob, value: NodeFixture.oneRLC, gasLimit: 21_000)
+        let deposit = DevChain.transaction(from: 1, nonce: 0, to: hub, value: DevChain.oneRLC * 5,
+                                              data: DevChain.calldata("deposit()"))
+        let transfer = DevChain.transaction(from: 1, nonce: 1, to: bob, value: DevChain.oneRLC, gasLimit: 21_000)
         let results = await node.sendRawTransactions([deposit.rawBytes, transfer.rawBytes])
         #expect(try results.map { try $0.get() } == [deposit.hash, transfer.hash])
 
@@ -30,7 +31,7 @@ struct NodeSealingTests {
         #expect(block.number == 1)
         #expect(block.transactionHashes == [deposit.hash, transfer.hash])
         #expect(await node.account(alice).nonce == 2)
-        #expect(await node.account(bob).balance == Genesis.devBalance + NodeFixture.oneRLC)
+        #expect(await node.account(bob).balance == Genesis.devBalance + DevChain.oneRLC)
         #expect(await node.pocoState.account(alice).balance == UInt256(5_000_000_000))
         #expect(await totalCoin(node, [alice, bob]) == before)
 
@@ -46,34 +47,34 @@ struct NodeSealingTests {
     @Test("a reverted call keeps only the nonce and says why")
     func revertKeepsNonce() async throws {
         let fixture = try await NodeFixture.make()
-        let withdraw = NodeFixture.transaction(
-            from: 3, nonce: 0, to: hub, data: NodeFixture.calldata("withdraw(uint256)", [.uint(UInt256(1))]))
+        let withdraw = DevChain.transaction(
+            from: 3, nonce: 0, to: hub, data: DevChain.calldata("withdraw(uint256)", [.uint(UInt256(1))]))
         _ = try await fixture.node.sendRawTransaction(withdraw.rawBytes)
         try await fixture.node.seal()
         let stored = try #require(try await fixture.store.transaction(hash: withdraw.hash))
         #expect(!stored.included.outcome.succeeded)
         #expect(stored.included.outcome.revertReason != nil)
-        #expect(await fixture.node.account(NodeFixture.keys[3].address).nonce == 1)
+        #expect(await fixture.node.account(DevChain.keys[3].address).nonce == 1)
     }
 
     @Test("refusals name the rule: unknown selector, gas too low, wrong chain, funds")
     func refusals() async throws {
         let node = try await NodeFixture.make().node
-        let unknown = NodeFixture.transaction(from: 1, nonce: 0, to: hub, data: [0xde, 0xad, 0xbe, 0xef])
+        let unknown = DevChain.transaction(from: 1, nonce: 0, to: hub, data: [0xde, 0xad, 0xbe, 0xef])
         await #expect(throws: NodeError.self) { try await node.sendRawTransaction(unknown.rawBytes) }
-        let lowGas = NodeFixture.transaction(from: 1, nonce: 0, to: hub, value: NodeFixture.oneRLC,
-                                             data: NodeFixture.calldata("deposit()"), gasLimit: 21_000)
+        let lowGas = DevChain.transaction(from: 1, nonce: 0, to: hub, value: DevChain.oneRLC,
+                                             data: DevChain.calldata("deposit()"), gasLimit: 21_000)
         await #expect(throws: NodeError.gasTooLow(needed: 51_000, limit: 21_000)) {
             try await node.sendRawTransaction(lowGas.rawBytes)
         }
-        let wrongChain = NodeFixture.transaction(from: 1, nonce: 0, to: hub, chainId: 1)
+        let wrongChain = DevChain.transaction(from: 1, nonce: 0, to: hub, chainId: 1)
         await #expect(throws: NodeError.rejected(.wrongChainId(expected: 31337, actual: 1))) {
             try await node.sendRawTransaction(wrongChain.rawBytes)
         }
-        let tooMuch = NodeFixture.transaction(from: 1, nonce: 0, to: NodeFixture.keys[2].address,
+        let tooMuch = DevChain.transaction(from: 1, nonce: 0, to: DevChain.keys[2].address,
                                               value: Genesis.devBalance + 1, gasLimit: 21_000)
         await #expect(throws: NodeError.self) { try await node.sendRawTransaction(tooMuch.rawBytes) }
-        let aboveBlock = NodeFixture.transaction(from: 1, nonce: 0, to: NodeFixture.keys[2].address, gasLimit: 40_000_000_000)
+        let aboveBlock = DevChain.transaction(from: 1, nonce: 0, to: DevChain.keys[2].address, gasLimit: 40_000_000_000)
         await #expect(throws: NodeError.gasAboveBlockLimit(limit: 40_000_000_000, blockLimit: 30_000_000_000)) {
             try await node.sendRawTransaction(aboveBlock.rawBytes)
         }
@@ -83,10 +84,10 @@ struct NodeSealingTests {
     @Test("a restart resumes at the last block with the pending transactions, same state root")
     func restartResumes() async throws {
         let fixture = try await NodeFixture.make()
-        let first = NodeFixture.transaction(from: 1, nonce: 0, to: NodeFixture.keys[2].address, value: 7, gasLimit: 21_000)
+        let first = DevChain.transaction(from: 1, nonce: 0, to: DevChain.keys[2].address, value: 7, gasLimit: 21_000)
         _ = try await fixture.node.sendRawTransaction(first.rawBytes)
         let block = try #require(try await fixture.node.seal())
-        let pending = NodeFixture.transaction(from: 1, nonce: 1, to: NodeFixture.keys[2].address, value: 8, gasLimit: 21_000)
+        let pending = DevChain.transaction(from: 1, nonce: 1, to: DevChain.keys[2].address, value: 8, gasLimit: 21_000)
         _ = try await fixture.node.sendRawTransaction(pending.rawBytes)
 
         let resumed = try await NodeFixture.make(store: fixture.store)
@@ -100,14 +101,14 @@ struct NodeSealingTests {
     @Test("eth_call runs views and simulates functions without changing state; estimateGas is per function")
     func callsAndEstimates() async throws {
         let node = try await NodeFixture.make().node
-        let alice = NodeFixture.keys[1].address
-        let balanceOf = NodeFixture.calldata("balanceOf(address)", [.address(alice)])
+        let alice = DevChain.keys[1].address
+        let balanceOf = DevChain.calldata("balanceOf(address)", [.address(alice)])
         #expect(try await node.call(CallRequest(to: hub, data: balanceOf)) == [UInt8](repeating: 0, count: 32))
-        let deposit = CallRequest(from: alice, to: hub, data: NodeFixture.calldata("deposit()"), value: NodeFixture.oneRLC)
+        let deposit = CallRequest(from: alice, to: hub, data: DevChain.calldata("deposit()"), value: DevChain.oneRLC)
         #expect(try await node.call(deposit) == [UInt8](repeating: 0, count: 31) + [1])
         #expect(await node.pocoState.account(alice).balance == .zero)
         #expect(try await node.estimateGas(deposit) == 51_000)
-        let withdraw = CallRequest(from: alice, to: hub, data: NodeFixture.calldata("withdraw(uint256)", [.uint(5)]))
+        let withdraw = CallRequest(from: alice, to: hub, data: DevChain.calldata("withdraw(uint256)", [.uint(5)]))
         await #expect(throws: NodeError.self) { try await node.call(withdraw) }
     }
 }

@@ -1,4 +1,5 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import Testing
 
@@ -52,7 +53,7 @@ struct RPCBlockTests {
     func lookups() async throws {
         let rpc = try await RPCFixture.make()
         let deposit = RPCFixture.deposit(from: 1, nonce: 0)
-        let transfer = NodeFixture.transaction(from: 2, nonce: 0, to: NodeFixture.keys[3].address, value: 1, gasLimit: 21_000)
+        let transfer = DevChain.transaction(from: 2, nonce: 0, to: DevChain.keys[3].address, value: 1, gasLimit: 21_000)
         let sealed = try await rpc.mine([deposit, transfer])
         try await rpc.node.seal(force: true)
         for tag: JSONValue in ["latest", "pending", "safe", "finalized", "0x2"] {

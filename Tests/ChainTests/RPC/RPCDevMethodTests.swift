@@ -1,10 +1,11 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import Testing
 
 @Suite("JSON-RPC development methods: evm_increaseTime, evm_mine, anvil_setBalance")
 struct RPCDevMethodTests {
-    let bob = NodeFixture.keys[2].address
+    let bob = DevChain.keys[2].address
 
     @Test("evm_increaseTime moves later blocks' time; evm_mine seals a block, at a given timestamp too")
     func timeAndMining() async throws {

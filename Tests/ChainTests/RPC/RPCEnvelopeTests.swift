@@ -1,34 +1,9 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import Synchronization
 import Testing
 
-/// An in-memory ledger that counts its `addPending` writes.
-final class CountingStore: ChainStore {
-    let inner = InMemoryChainStore()
-    let pendingWrites = Mutex<[Int]>([])
-
-    func load() async throws(ChainStoreError) -> ChainSnapshot? { try await inner.load() }
-    func initialize(genesis: Genesis, block: SealedBlock, state: [StateChangeRecord],
-                    accounts: [(address: Address, account: NativeAccount)]) async throws(ChainStoreError) {
-        try await inner.initialize(genesis: genesis, block: block, state: state, accounts: accounts)
-    }
-    func commit(_ commit: BlockCommit) async throws(ChainStoreError) { try await inner.commit(commit) }
-    func addPending(_ transactions: [SignedTransaction]) async throws(ChainStoreError) {
-        pendingWrites.withLock { $0.append(transactions.count) }
-        try await inner.addPending(transactions)
-    }
-    func removePending(_ hashes: [Hash32]) async throws(ChainStoreError) { try await inner.removePending(hashes) }
-    func block(number: UInt64) async throws(ChainStoreError) -> StoredBlock? { try await inner.block(number: number) }
-    func block(hash: Hash32) async throws(ChainStoreError) -> StoredBlock? { try await inner.block(hash: hash) }
-    func transactions(inBlock number: UInt64) async throws(ChainStoreError) -> [StoredTransaction] {
-        try await inner.transactions(inBlock: number)
-    }
-    func transaction(hash: Hash32) async throws(ChainStoreError) -> StoredTransaction? { try await inner.transaction(hash: hash) }
-    func logs(_ filter: LogFilter, limit: Int) async throws(ChainStoreError) -> [StoredLog] {
-        try await inner.logs(filter, limit: limit)
-    }
-}
 
 @Suite("JSON-RPC envelope: requests, batches, notifications, error codes")
 struct RPCEnvelopeTests {
@@ -120,7 +95,7 @@ struct RPCEnvelopeTests {
     @Test("a notification still runs: a sendRawTransaction without id is admitted")
     func notificationRuns() async throws {
         let rpc = try await RPCFixture.make()
-        let transfer = NodeFixture.transaction(from: 1, nonce: 0, to: NodeFixture.keys[2].address, value: 5, gasLimit: 21_000)
+        let transfer = DevChain.transaction(from: 1, nonce: 0, to: DevChain.keys[2].address, value: 5, gasLimit: 21_000)
         let body = #"{"jsonrpc":"2.0","method":"eth_sendRawTransaction","params":[""# + Hex.encode(transfer.rawBytes) + #""]}"#
         #expect(try await rpc.post(body) == nil)
         #expect(await rpc.node.pendingTransaction(transfer.hash) != nil)
@@ -128,24 +103,24 @@ struct RPCEnvelopeTests {
 
     @Test("a batch of sendRawTransaction is admitted by one node call (one durable write); refusals stay per entry")
     func batchedSends() async throws {
-        let store = CountingStore()
-        let node = try await ChainNode.open(store: store, genesis: NodeFixture.genesis,
+        let store = ObservedChainStore()
+        let node = try await ChainNode.open(store: store, genesis: DevChain.genesis,
                                             configuration: NodeConfiguration(dev: true), clock: { 1_700_000_000 })
         let handler = RPCHandler(node: node)
         let transactions = (0..<20).map { nonce in
-            NodeFixture.transaction(from: 1, nonce: UInt64(nonce), to: NodeFixture.keys[2].address, value: 1, gasLimit: 21_000)
+            DevChain.transaction(from: 1, nonce: UInt64(nonce), to: DevChain.keys[2].address, value: 1, gasLimit: 21_000)
         }
-        let wrongChain = NodeFixture.transaction(from: 3, nonce: 0, to: NodeFixture.keys[2].address, gasLimit: 21_000, chainId: 1)
+        let wrongChain = DevChain.transaction(from: 3, nonce: 0, to: DevChain.keys[2].address, gasLimit: 21_000, chainId: 1)
         var entries = transactions.enumerated().map { index, transaction in
             #"{"jsonrpc":"2.0","id":\#(index),"method":"eth_sendRawTransaction","params":[""# + Hex.encode(transaction.rawBytes) + #""]}"#
         }
         entries.insert(#"{"jsonrpc":"2.0","id":"bad","method":"eth_sendRawTransaction","params":["0x"# + Hex.encode(wrongChain.rawBytes, prefix: false) + #""]}"#, at: 5)
         entries.insert(#"{"jsonrpc":"2.0","id":"hex","method":"eth_sendRawTransaction","params":["0xabc"]}"#, at: 10)
-        entries.append(#"{"jsonrpc":"2.0","id":"count","method":"eth_getTransactionCount","params":[""# + NodeFixture.keys[1].address.lowercaseHex + #"","pending"]}"#)
+        entries.append(#"{"jsonrpc":"2.0","id":"count","method":"eth_getTransactionCount","params":[""# + DevChain.keys[1].address.lowercaseHex + #"","pending"]}"#)
         let response = try #require(await handler.handle(Array(("[" + entries.joined(separator: ",") + "]").utf8)))
         let answers = try JSONValue(parsing: response).items
         #expect(answers.count == 23)
-        #expect(store.pendingWrites.withLock { $0 } == [20])
+        #expect(store.writes.withLock { $0.pendingBatches } == [20])
         let byId = Dictionary(uniqueKeysWithValues: answers.map { ($0["id"]?.serialized ?? "", $0) })
         for (index, transaction) in transactions.enumerated() {
             #expect(byId["\(index)"]?["result"] == .string(transaction.hash.hex))

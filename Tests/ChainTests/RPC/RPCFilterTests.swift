@@ -1,10 +1,11 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import Testing
 
 @Suite("JSON-RPC filters: changes since the last poll, filter logs, uninstall, expiry")
 struct RPCFilterTests {
-    let keys = NodeFixture.keys.map(\.address)
+    let keys = DevChain.keys.map(\.address)
 
     @Test("a log filter reports only logs of blocks sealed since the last poll, matching its topics")
     func logFilterChanges() async throws {

@@ -1,17 +1,18 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import Testing
 
 @Suite("JSON-RPC eth_getLogs: ranges, blockHash, addresses, topics with null and OR-lists")
 struct RPCLogTests {
     let hub = Genesis.defaultHub
-    let keys = NodeFixture.keys.map(\.address)
+    let keys = DevChain.keys.map(\.address)
     let transferTopic = topic("Transfer(address,address,uint256)")
 
     /// Block 1: deposits of accounts 1 and 2; block 2: a plain transfer, then a deposit of account 3.
     private func chain(_ rpc: RPCFixture) async throws -> (StoredBlock, StoredBlock) {
         let first = try await rpc.mine([RPCFixture.deposit(from: 1, nonce: 0), RPCFixture.deposit(from: 2, nonce: 0)])
-        let second = try await rpc.mine([NodeFixture.transaction(from: 4, nonce: 0, to: keys[5], value: 1, gasLimit: 21_000),
+        let second = try await rpc.mine([DevChain.transaction(from: 4, nonce: 0, to: keys[5], value: 1, gasLimit: 21_000),
                                          RPCFixture.deposit(from: 3, nonce: 0)])
         return (first, second)
     }
@@ -83,7 +84,7 @@ struct RPCLogTests {
         let unknownBlock = try await rpc.error("eth_getLogs", [["blockHash": .string(Hash32.zero.hex)]])
         #expect(unknownBlock.code == -32000 && unknownBlock.message.contains("not found"))
 
-        let node = try await ChainNode.open(store: InMemoryChainStore(), genesis: NodeFixture.genesis,
+        let node = try await ChainNode.open(store: InMemoryChainStore(), genesis: DevChain.genesis,
                                             configuration: NodeConfiguration(dev: true, maxLogResults: 2), clock: { 1_700_000_000 })
         let limited = RPCFixture(node: node, store: InMemoryChainStore(), handler: RPCHandler(node: node), clock: ManualClock())
         _ = try await chain(limited)

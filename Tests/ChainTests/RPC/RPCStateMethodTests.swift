@@ -1,11 +1,12 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import Testing
 
 @Suite("JSON-RPC state methods: chain id, balances, nonces, code, fees")
 struct RPCStateMethodTests {
-    let alice = NodeFixture.keys[1].address
-    let bob = NodeFixture.keys[2].address
+    let alice = DevChain.keys[1].address
+    let bob = DevChain.keys[2].address
 
     @Test("chain id, network version, client version, block number")
     func identity() async throws {
@@ -26,7 +27,7 @@ struct RPCStateMethodTests {
         #expect(try await rpc.result("eth_getBalance", [.string(alice.checksummed)]) == "0x21e19e0c9bab2400000")
         let stranger = try Address(hex: "0x00000000000000000000000000000000000000aa")
         #expect(try await rpc.result("eth_getBalance", [.string(stranger.lowercaseHex), "pending"]) == "0x0")
-        try await rpc.mine([NodeFixture.transaction(from: 1, nonce: 0, to: bob, value: 0x10, gasLimit: 21_000)])
+        try await rpc.mine([DevChain.transaction(from: 1, nonce: 0, to: bob, value: 0x10, gasLimit: 21_000)])
         #expect(try await rpc.result("eth_getBalance", [.string(bob.lowercaseHex), "0x1"]) == "0x21e19e0c9bab2400010")
         let old = try await rpc.error("eth_getBalance", [.string(bob.lowercaseHex), "0x0"])
         #expect(old.code == -32000)
@@ -44,10 +45,10 @@ struct RPCStateMethodTests {
     @Test("getTransactionCount counts mined transactions, and with \"pending\" the waiting ones too")
     func transactionCount() async throws {
         let rpc = try await RPCFixture.make()
-        try await rpc.mine([NodeFixture.transaction(from: 1, nonce: 0, to: bob, value: 1, gasLimit: 21_000)])
+        try await rpc.mine([DevChain.transaction(from: 1, nonce: 0, to: bob, value: 1, gasLimit: 21_000)])
         for nonce in 1...2 {
             _ = try await rpc.result("eth_sendRawTransaction", [.string(Hex.encode(
-                NodeFixture.transaction(from: 1, nonce: UInt64(nonce), to: bob, value: 1, gasLimit: 21_000).rawBytes))])
+                DevChain.transaction(from: 1, nonce: UInt64(nonce), to: bob, value: 1, gasLimit: 21_000).rawBytes))])
         }
         #expect(try await rpc.result("eth_getTransactionCount", [.string(alice.lowercaseHex), "latest"]) == "0x1")
         #expect(try await rpc.result("eth_getTransactionCount", [.string(alice.lowercaseHex), "pending"]) == "0x3")

@@ -1,4 +1,5 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import Synchronization
 import Testing
@@ -68,8 +69,8 @@ struct RPCFixture {
 
     /// A deposit of `rlc` RLC from dev account `key` (emits Transfer(0x0, sender, rlc·1e9)).
     static func deposit(from key: Int, nonce: UInt64, rlc: UInt64 = 1) -> SignedTransaction {
-        NodeFixture.transaction(from: key, nonce: nonce, to: hub, value: NodeFixture.oneRLC * UInt256(rlc),
-                                data: NodeFixture.calldata("deposit()"))
+        DevChain.transaction(from: key, nonce: nonce, to: hub, value: DevChain.oneRLC * UInt256(rlc),
+                                data: DevChain.calldata("deposit()"))
     }
 }
 

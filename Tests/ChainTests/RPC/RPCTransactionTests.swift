@@ -1,11 +1,12 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import Testing
 
 @Suite("JSON-RPC transactions and receipts")
 struct RPCTransactionTests {
-    let alice = NodeFixture.keys[1].address
-    let bob = NodeFixture.keys[2].address
+    let alice = DevChain.keys[1].address
+    let bob = DevChain.keys[2].address
     let hub = Genesis.defaultHub
 
     private func minimal(_ bytes: [UInt8]) -> JSONValue {
@@ -16,10 +17,10 @@ struct RPCTransactionTests {
     @Test("sendRawTransaction returns the hash; refusals are -32000 with the node's reason")
     func send() async throws {
         let rpc = try await RPCFixture.make()
-        let transfer = NodeFixture.transaction(from: 1, nonce: 0, to: bob, value: 1, gasLimit: 21_000)
+        let transfer = DevChain.transaction(from: 1, nonce: 0, to: bob, value: 1, gasLimit: 21_000)
         #expect(try await rpc.result("eth_sendRawTransaction", [.string(Hex.encode(transfer.rawBytes))]) == .string(transfer.hash.hex))
-        let lowGas = NodeFixture.transaction(from: 2, nonce: 0, to: hub, value: NodeFixture.oneRLC,
-                                             data: NodeFixture.calldata("deposit()"), gasLimit: 21_000)
+        let lowGas = DevChain.transaction(from: 2, nonce: 0, to: hub, value: DevChain.oneRLC,
+                                             data: DevChain.calldata("deposit()"), gasLimit: 21_000)
         let refused = try await rpc.error("eth_sendRawTransaction", [.string(Hex.encode(lowGas.rawBytes))])
         #expect(refused.code == -32000)
         #expect(refused.message == NodeError.gasTooLow(needed: 51_000, limit: 21_000).description)
@@ -33,8 +34,8 @@ struct RPCTransactionTests {
     func eip1559() async throws {
         let rpc = try await RPCFixture.make()
         let signed = EIP1559Transaction(chainId: 31337, nonce: 0, maxPriorityFeePerGas: 2, maxFeePerGas: 0x3b9aca00,
-                                        gasLimit: 60_000, to: hub, value: NodeFixture.oneRLC, data: NodeFixture.calldata("deposit()"))
-            .sign(with: NodeFixture.keys[1])
+                                        gasLimit: 60_000, to: hub, value: DevChain.oneRLC, data: DevChain.calldata("deposit()"))
+            .sign(with: DevChain.keys[1])
         _ = try await rpc.result("eth_sendRawTransaction", [.string(Hex.encode(signed.rawBytes))])
         let pending = try await rpc.result("eth_getTransactionByHash", [.string(signed.hash.hex)])
         #expect(pending["blockHash"] == .null && pending["blockNumber"] == .null && pending["transactionIndex"] == .null)
@@ -58,11 +59,11 @@ struct RPCTransactionTests {
     func legacyAndAccessList() async throws {
         let rpc = try await RPCFixture.make()
         let legacy = LegacyTransaction(nonce: 0, gasPrice: 7, gasLimit: 21_000, to: bob, value: 9, chainId: 31337)
-            .sign(with: NodeFixture.keys[1])
+            .sign(with: DevChain.keys[1])
         let key = try Hash32(hex: "0x" + String(repeating: "01", count: 32))
         let typed = EIP2930Transaction(chainId: 31337, nonce: 1, gasPrice: 0, gasLimit: 21_000, to: bob, value: 3,
                                        accessList: [AccessList.Entry(address: hub, storageKeys: [key])])
-            .sign(with: NodeFixture.keys[1])
+            .sign(with: DevChain.keys[1])
         try await rpc.mine([legacy, typed])
         let first = try await rpc.result("eth_getTransactionByHash", [.string(legacy.hash.hex)])
         #expect(first["type"] == "0x0" && first["gasPrice"] == "0x7" && first["chainId"] == "0x7a69")
@@ -80,7 +81,7 @@ struct RPCTransactionTests {
     @Test("a receipt has status, gas, logs with positions, bloom, type, from/to, null contractAddress")
     func receipt() async throws {
         let rpc = try await RPCFixture.make()
-        let transfer = NodeFixture.transaction(from: 2, nonce: 0, to: alice, value: 1, gasLimit: 21_000)
+        let transfer = DevChain.transaction(from: 2, nonce: 0, to: alice, value: 1, gasLimit: 21_000)
         let deposit = RPCFixture.deposit(from: 1, nonce: 0, rlc: 2)
         let block = try await rpc.mine([transfer, deposit])
         let receipt = try await rpc.result("eth_getTransactionReceipt", [.string(deposit.hash.hex)])
@@ -110,7 +111,7 @@ struct RPCTransactionTests {
     @Test("a reverted transaction's receipt has status 0 and Hardhat's revertReason")
     func revertedReceipt() async throws {
         let rpc = try await RPCFixture.make()
-        let withdraw = NodeFixture.transaction(from: 3, nonce: 0, to: hub, data: NodeFixture.calldata("withdraw(uint256)", [.uint(1)]))
+        let withdraw = DevChain.transaction(from: 3, nonce: 0, to: hub, data: DevChain.calldata("withdraw(uint256)", [.uint(1)]))
         try await rpc.mine([withdraw])
         let receipt = try await rpc.result("eth_getTransactionReceipt", [.string(withdraw.hash.hex)])
         #expect(receipt["status"] == "0x0")

@@ -1,10 +1,11 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import Testing
 
 @Suite("WebSocket subscriptions: newHeads and logs notifications, unsubscribe, other methods delegated")
 struct SubscriptionSessionTests {
-    let keys = NodeFixture.keys.map(\.address)
+    let keys = DevChain.keys.map(\.address)
 
     private func request(_ session: SubscriptionSession, _ text: String) async throws -> JSONValue {
         try JSONValue(parsing: try #require(await session.handle(text: text)))

@@ -1,4 +1,5 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import Foundation
 import Ledger
@@ -6,35 +7,8 @@ import PoCo
 import Synchronization
 import Testing
 
-/// Dev keys and signed transactions (as in Tests/ChainTests/Support/NodeFixtures.swift).
-enum Dev {
-    static let keys: [PrivateKey] = try! HDWallet.devAccounts()
-    static let genesis = Genesis.dev()
-    static let time: UInt64 = 1_700_000_000
-    static let oneRLC = UInt256(1_000_000_000_000_000_000 as UInt64)
-    static var hub: Address { genesis.hub }
-
-    static func address(_ key: Int) -> Address { keys[key].address }
-
-    /// A signed EIP-1559 transaction from dev account `key`.
-    static func transaction(from key: Int, nonce: UInt64, to: Address, value: UInt256 = .zero, data: [UInt8] = [],
-                            gasLimit: UInt64 = 2_000_000) -> SignedTransaction {
-        EIP1559Transaction(chainId: Genesis.devChainId, nonce: nonce, maxPriorityFeePerGas: .zero, maxFeePerGas: .zero,
-                           gasLimit: gasLimit, to: to, value: value, data: data)
-            .sign(with: keys[key])
-    }
-
-    /// ABI call data of `signature` with `arguments`.
-    static func calldata(_ signature: String, _ arguments: [ABIValue] = []) -> [UInt8] {
-        try! ABIFunction(signature).encodeCall(arguments)
-    }
-
-    /// An address as a log topic (left-padded to 32 bytes).
-    static func topic(_ address: Address) -> Hash32 { try! Hash32([UInt8](repeating: 0, count: 12) + address.bytes) }
-
-    static let transferTopic = Keccak256.hash("Transfer(address,address,uint256)")
-    static let approvalTopic = Keccak256.hash("Approval(address,address,uint256)")
-}
+/// The dev chain helpers shared by the chain's test targets.
+typealias Dev = DevChain
 
 /// The two implementations the contract runs against.
 enum StoreKind: String, CaseIterable, Sendable, CustomTestStringConvertible {
@@ -143,57 +117,17 @@ func runScenario(on store: any ChainStore) async throws -> Scenario {
     return Scenario(node: node, mined: mined, reverted: revert.hash, pending: pending)
 }
 
-/// A `ChainStore` that records what the node writes, over an in-memory store: the chain's
-/// `initialize` and every `commit`, to replay onto another store.
-final class RecordingStore: ChainStore {
-    struct Initialization: Sendable {
-        var genesis: Genesis
-        var block: SealedBlock
-        var state: [StateChangeRecord]
-        var accounts: [(address: Address, account: NativeAccount)]
-    }
-
-    struct Recording: Sendable {
-        var initialization: Initialization?
-        var commits: [BlockCommit] = []
-    }
-
-    let inner = InMemoryChainStore()
-    let recording = Mutex(Recording())
-
-    func load() async throws(ChainStoreError) -> ChainSnapshot? { try await inner.load() }
-    func initialize(genesis: Genesis, block: SealedBlock, state: [StateChangeRecord],
-                    accounts: [(address: Address, account: NativeAccount)]) async throws(ChainStoreError) {
-        try await inner.initialize(genesis: genesis, block: block, state: state, accounts: accounts)
-        recording.withLock { $0.initialization = Initialization(genesis: genesis, block: block, state: state, accounts: accounts) }
-    }
-    func commit(_ commit: BlockCommit) async throws(ChainStoreError) {
-        try await inner.commit(commit)
-        recording.withLock { $0.commits.append(commit) }
-    }
-    func addPending(_ transactions: [SignedTransaction]) async throws(ChainStoreError) { try await inner.addPending(transactions) }
-    func removePending(_ hashes: [Hash32]) async throws(ChainStoreError) { try await inner.removePending(hashes) }
-    func block(number: UInt64) async throws(ChainStoreError) -> StoredBlock? { try await inner.block(number: number) }
-    func block(hash: Hash32) async throws(ChainStoreError) -> StoredBlock? { try await inner.block(hash: hash) }
-    func transactions(inBlock number: UInt64) async throws(ChainStoreError) -> [StoredTransaction] {
-        try await inner.transactions(inBlock: number)
-    }
-    func transaction(hash: Hash32) async throws(ChainStoreError) -> StoredTransaction? { try await inner.transaction(hash: hash) }
-    func logs(_ filter: LogFilter, limit: Int) async throws(ChainStoreError) -> [StoredLog] {
-        try await inner.logs(filter, limit: limit)
-    }
-}
 
 /// The scenario's writes, recorded once: its genesis initialization and its block commits.
 struct RecordedChain: Sendable {
-    var initialization: RecordingStore.Initialization
+    var initialization: ObservedChainStore.Initialization
     var commits: [BlockCommit]
     var pending: [SignedTransaction]
 
     static func make() async throws -> RecordedChain {
-        let store = RecordingStore()
+        let store = ObservedChainStore()
         let scenario = try await runScenario(on: store)
-        let recording = store.recording.withLock { $0 }
+        let recording = store.writes.withLock { $0 }
         return RecordedChain(initialization: try #require(recording.initialization), commits: recording.commits,
                              pending: scenario.pending)
     }

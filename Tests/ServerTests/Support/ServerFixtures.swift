@@ -1,4 +1,5 @@
 import Chain
+import ChainTestSupport
 import Ethereum
 import Foundation
 import Hummingbird
@@ -8,7 +9,6 @@ import Synchronization
 
 /// A dev-genesis node over an in-memory ledger with a fixed clock, and a server in front of it.
 struct ServerFixture {
-    static let keys: [PrivateKey] = try! HDWallet.devAccounts()
     let store: InMemoryChainStore
     let node: ChainNode
     let server: NodeServer
@@ -23,20 +23,6 @@ struct ServerFixture {
         return ServerFixture(store: store, node: node, server: server)
     }
 
-    /// A signed EIP-1559 transaction from dev account `key`.
-    static func transaction(from key: Int, nonce: UInt64, to: Address, value: UInt256 = .zero, data: [UInt8] = [],
-                            gasLimit: UInt64 = 2_000_000) -> SignedTransaction {
-        EIP1559Transaction(chainId: Genesis.devChainId, nonce: nonce, maxPriorityFeePerGas: .zero, maxFeePerGas: .zero,
-                           gasLimit: gasLimit, to: to, value: value, data: data)
-            .sign(with: keys[key])
-    }
-
-    /// ABI call data of `signature` with `arguments`.
-    static func calldata(_ signature: String, _ arguments: [ABIValue] = []) -> [UInt8] {
-        try! ABIFunction(signature).encodeCall(arguments)
-    }
-
-    static let oneRLC = UInt256(1_000_000_000_000_000_000 as UInt64)
 }
 
 extension TestResponse {
