@@ -91,50 +91,13 @@ public enum BlockExecutor {
         _ transactions: [ExecutableTransaction], overrides: [BalanceOverride] = [],
         environment: BlockEnvironment, world: inout WorldState
     ) throws(BlockExecutionError) -> BlockCommit {
-        var tracker = ChangeTracker()
-        for override in overrides {
-            var account = world.account(override.address)
-            account.balance = override.balance
-            tracker.set(override.address, account, in: &world)
-        }
-        var included: [IncludedTransaction] = []
-        included.reserveCapacity(transactions.count)
-        var cumulativeGas: UInt64 = 0
-        for (index, executable) in transactions.enumerated() {
-            let (transaction, sender) = (executable.transaction, executable.sender)
-            var account = world.account(sender)
-            guard account.nonce == transaction.transaction.nonce else {
-                throw .nonceMismatch(index: index, sender: sender, expected: account.nonce,
-                                     actual: transaction.transaction.nonce)
-            }
-            account.nonce += 1
-            tracker.set(sender, account, in: &world)
-            var outcome = try run(transaction, from: sender, call: executable.call, environment: environment,
-                                  world: &world, tracker: &tracker)
-            let (sum, overflow) = cumulativeGas.addingReportingOverflow(outcome.gasUsed)
-            guard !overflow, sum <= environment.gasLimit else {
-                throw .gasLimitExceeded(used: overflow ? .max : sum, limit: environment.gasLimit)
-            }
-            cumulativeGas = sum
-            outcome.cumulativeGasUsed = sum
-            included.append(IncludedTransaction(transaction: transaction, sender: sender, outcome: outcome))
-        }
-        let stateChanges = tracker.stateChanges()
-        world.commit(stateChanges)
-        var bloom = LogsBloom()
-        for transaction in included { for log in transaction.outcome.logs { bloom.add(log) } }
-        let header = BlockHeader(
-            parentHash: environment.parentHash, miner: environment.miner, stateRoot: world.stateRoot(),
-            transactionsRoot: MerklePatriciaTrie.orderedRoot(included.map(\.transaction.rawBytes)),
-            receiptsRoot: Receipt.root(of: included.map(\.receipt)), logsBloom: bloom,
-            number: environment.number, gasLimit: environment.gasLimit, gasUsed: cumulativeGas,
-            timestamp: environment.timestamp)
-        let block = SealedBlock(header: header, transactions: included, balanceOverrides: overrides)
-        return BlockCommit(block: block, stateChanges: stateChanges, accountChanges: tracker.accountChanges(in: world))
+        var builder = BlockBuilder(environment: environment, overrides: overrides, world: &world)
+        try builder.apply(transactions[...], world: &world)
+        return builder.seal(world: &world)
     }
 
     /// One transaction after its nonce was taken.
-    private static func run(
+    fileprivate static func run(
         _ signed: SignedTransaction, from sender: Address, call decoded: ChainCall?, environment: BlockEnvironment,
         world: inout WorldState, tracker: inout ChangeTracker
     ) throws(BlockExecutionError) -> TransactionOutcome {
@@ -185,7 +148,7 @@ public enum BlockExecutor {
         return TransactionOutcome(succeeded: true, gasUsed: gas, cumulativeGasUsed: 0, logs: logs)
     }
 
-    private static func move(
+    fileprivate static func move(
         _ wei: UInt256, from source: Address, to destination: Address, world: inout WorldState,
         tracker: inout ChangeTracker
     ) throws(BlockExecutionError) {
@@ -202,7 +165,7 @@ public enum BlockExecutor {
 }
 
 /// Collects a block's changes as final values, each key once, in first-change order.
-private struct ChangeTracker {
+fileprivate struct ChangeTracker: Sendable {
     private var pocoOrder: [StateKey] = []
     private var pocoLatest: [StateKey: StateValue?] = [:]
     private var accountOrder: [Address] = []
@@ -227,5 +190,73 @@ private struct ChangeTracker {
 
     func accountChanges(in world: WorldState) -> [(address: Address, account: NativeAccount)] {
         accountOrder.map { ($0, world.account($0)) }
+    }
+}
+
+/// A block under construction: transactions applied in slices (so that a long block can let other
+/// work of the node run between them), then sealed into its commit. `BlockExecutor.execute` is
+/// the one-slice case.
+public struct BlockBuilder: Sendable {
+    /// Where the block sits.
+    public let environment: BlockEnvironment
+    private let overrides: [BalanceOverride]
+    private var tracker = ChangeTracker()
+    private var included: [IncludedTransaction] = []
+    private var cumulativeGas: UInt64 = 0
+
+    /// Starts a block: applies `overrides` to `world`.
+    public init(environment: BlockEnvironment, overrides: [BalanceOverride], world: inout WorldState) {
+        self.environment = environment
+        self.overrides = overrides
+        for override in overrides {
+            var account = world.account(override.address)
+            account.balance = override.balance
+            tracker.set(override.address, account, in: &world)
+        }
+    }
+
+    /// How many transactions the block holds so far.
+    public var count: Int { included.count }
+
+    /// Applies the next transactions, in order, to `world`.
+    public mutating func apply(
+        _ transactions: ArraySlice<ExecutableTransaction>, world: inout WorldState
+    ) throws(BlockExecutionError) {
+        included.reserveCapacity(included.count + transactions.count)
+        for executable in transactions {
+            let (transaction, sender) = (executable.transaction, executable.sender)
+            var account = world.account(sender)
+            guard account.nonce == transaction.transaction.nonce else {
+                throw .nonceMismatch(index: included.count, sender: sender, expected: account.nonce,
+                                     actual: transaction.transaction.nonce)
+            }
+            account.nonce += 1
+            tracker.set(sender, account, in: &world)
+            var outcome = try BlockExecutor.run(transaction, from: sender, call: executable.call,
+                                                environment: environment, world: &world, tracker: &tracker)
+            let (sum, overflow) = cumulativeGas.addingReportingOverflow(outcome.gasUsed)
+            guard !overflow, sum <= environment.gasLimit else {
+                throw .gasLimitExceeded(used: overflow ? .max : sum, limit: environment.gasLimit)
+            }
+            cumulativeGas = sum
+            outcome.cumulativeGasUsed = sum
+            included.append(IncludedTransaction(transaction: transaction, sender: sender, outcome: outcome))
+        }
+    }
+
+    /// Computes the roots and the header, leaving `world` with its commitment up to date.
+    public func seal(world: inout WorldState) -> BlockCommit {
+        let stateChanges = tracker.stateChanges()
+        world.commit(stateChanges)
+        var bloom = LogsBloom()
+        for transaction in included { for log in transaction.outcome.logs { bloom.add(log) } }
+        let header = BlockHeader(
+            parentHash: environment.parentHash, miner: environment.miner, stateRoot: world.stateRoot(),
+            transactionsRoot: MerklePatriciaTrie.orderedRoot(included.map(\.transaction.rawBytes)),
+            receiptsRoot: Receipt.root(of: included.map(\.receipt)), logsBloom: bloom,
+            number: environment.number, gasLimit: environment.gasLimit, gasUsed: cumulativeGas,
+            timestamp: environment.timestamp)
+        let block = SealedBlock(header: header, transactions: included, balanceOverrides: overrides)
+        return BlockCommit(block: block, stateChanges: stateChanges, accountChanges: tracker.accountChanges(in: world))
     }
 }

@@ -145,14 +145,22 @@ extension ChainNode {
             number: head.number + 1, parentHash: head.hash,
             timestamp: max(clock() &+ timeOffset, head.header.timestamp), miner: configuration.miner,
             gasLimit: configuration.blockGasLimit)
-        let commit: BlockCommit
-        do throws(BlockExecutionError) {
-            commit = try BlockExecutor.execute(batch, overrides: pendingOverrides, environment: environment, world: &world)
-        } catch {
-            haltReason = "block \(environment.number) failed to execute: \(error)"
-            throw .execution(error)
-        }
+        // Taken now: an override arriving while this block executes belongs to the next one.
+        let overrides = pendingOverrides
         pendingOverrides.removeAll()
+        var builder = BlockBuilder(environment: environment, overrides: overrides, world: &world)
+        // Slices, with a yield between them, so that admissions (cheap on the actor) are not held up
+        // for a whole block's execution; the sealing lock keeps other seals out meanwhile.
+        for start in stride(from: 0, to: batch.count, by: Self.executionSlice) {
+            do throws(BlockExecutionError) {
+                try builder.apply(batch[start..<min(start + Self.executionSlice, batch.count)], world: &world)
+            } catch {
+                haltReason = "block \(environment.number) failed to execute: \(error)"
+                throw .execution(error)
+            }
+            if start + Self.executionSlice < batch.count { await _Concurrency.Task.yield() }
+        }
+        let commit = builder.seal(world: &world)
         do {
             try await store.commit(commit)
         } catch {
@@ -171,6 +179,9 @@ extension ChainNode {
         if mempool.count > 0 { signalWork() }
         return head
     }
+
+    /// Transactions executed between two yields of the actor.
+    static let executionSlice = 256
 
     private func acquireSealing() async {
         guard sealing else {

@@ -112,3 +112,24 @@ struct NodeSealingTests {
         await #expect(throws: NodeError.self) { try await node.call(withdraw) }
     }
 }
+
+@Suite("Chain node: long blocks")
+struct NodeLongBlockTests {
+    @Test("a block longer than one execution slice seals whole, conserves coin, and replays to the same header")
+    func multiSliceBlock() async throws {
+        let fixture = try await NodeFixture.make()
+        let bob = DevChain.address(9)
+        let raws = (1...6).flatMap { key in
+            (0..<60).map { nonce in
+                DevChain.transaction(from: key, nonce: UInt64(nonce), to: bob, value: 1, gasLimit: 21_000).rawBytes
+            }
+        }
+        #expect(await fixture.node.sendRawTransactions(raws).allSatisfy { (try? $0.get()) != nil })
+        let block = try #require(try await fixture.node.seal())
+        #expect(block.transactionHashes.count == 360)
+        #expect(await fixture.node.account(bob).balance == Genesis.devBalance + 360)
+        let report = try await ChainVerifier(store: fixture.store).verify()
+        #expect(report.verified)
+        #expect(report.transactionsChecked == 360)
+    }
+}
