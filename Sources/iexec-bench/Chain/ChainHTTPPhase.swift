@@ -11,7 +11,10 @@ extension ChainSuite {
     /// a node on loopback (Hummingbird, SQLite ledger), from `connections` concurrent clients.
     /// Throughput counts from the first request to the commit of the last transaction; latency runs
     /// from a batch's request to the commit of the block holding each of its transactions.
-    func runOverHTTP(_ workload: ChainWorkload) async throws -> [BenchResult] {
+    ///
+    /// With `pace` (transactions per second), each connection sends its batches on a schedule instead
+    /// of as fast as it can: latency below saturation, rather than the queueing of a flood.
+    func runOverHTTP(_ workload: ChainWorkload, batch: Int, pace: Double? = nil) async throws -> [BenchResult] {
         try await withNode(workload) { node in
             var logger = Logger(label: "iexec-bench.chain")
             logger.logLevel = .error
@@ -21,7 +24,7 @@ extension ChainSuite {
             let group = NodeServices(server: server, logger: logger) { port in portSink.yield(port) }
                 .makeGroup(handlingSignals: false)
             let events = await node.events()
-            let bodies = requestBodies(workload)
+            let bodies = requestBodies(workload, batch: batch)
             let client = HTTPClient.shared
             return try await withThrowingTaskGroup(of: Void.self) { tasks in
                 tasks.addTask { try await group.run() }
@@ -30,11 +33,15 @@ extension ChainSuite {
                 let url = "http://127.0.0.1:\(port)/"
                 let clock = ContinuousClock()
                 let start = clock.now
+                async let committed = recordCommits(events, count: workload.raws.count, clock: clock)
                 let sendTimes = try await withThrowingTaskGroup(of: [(Int, ContinuousClock.Instant)].self) { senders in
                     for connection in 0..<connections {
                         senders.addTask {
                             var times: [(Int, ContinuousClock.Instant)] = []
                             for index in stride(from: connection, to: bodies.count, by: connections) {
+                                if let pace {
+                                    try await clock.sleep(until: start + .seconds(Double(index * batch) / pace))
+                                }
                                 let sent = clock.now
                                 try await post(bodies[index].body, to: url, client: client)
                                 times += bodies[index].range.map { ($0, sent) }
@@ -46,21 +53,22 @@ extension ChainSuite {
                     for try await part in senders { all += part }
                     return all
                 }
-                var submitted = [Hash32: ContinuousClock.Instant](minimumCapacity: sendTimes.count)
-                for (index, instant) in sendTimes { submitted[workload.hashes[index]] = instant }
-                let (latencies, blocks) = await collectLatencies(events, submitted: submitted, clock: clock)
+                let (commits, blocks) = await committed
                 let elapsed = clock.now - start
+                let latencies = latencies(sent: sendTimes, hashes: workload.hashes, commits: commits)
                 await group.triggerGracefulShutdown()
                 try await tasks.waitForAll()
-                return summarize("JSON-RPC over HTTP, SQLite ledger", total: workload.raws.count, elapsed: elapsed,
-                                 latencies: latencies, blocks: blocks,
-                                 extra: ["batch": batch, "connections": connections])
+                let label = pace.map { "HTTP paced at \(Int($0)) tx/s" } ?? "JSON-RPC over HTTP, SQLite ledger"
+                var extra: [String: any Sendable] = ["batch": batch, "connections": connections]
+                if let pace { extra["pace"] = pace }
+                return summarize(label, total: workload.raws.count, elapsed: elapsed, latencies: latencies, blocks: blocks,
+                                 extra: extra)
             }
         }
     }
 
     /// The batches as JSON-RPC request bodies, encoded before the clock starts.
-    private func requestBodies(_ workload: ChainWorkload) -> [(range: Range<Int>, body: [UInt8])] {
+    private func requestBodies(_ workload: ChainWorkload, batch: Int) -> [(range: Range<Int>, body: [UInt8])] {
         stride(from: 0, to: workload.raws.count, by: batch).map { offset in
             let range = offset..<min(offset + batch, workload.raws.count)
             let requests = range.map { index in

@@ -40,13 +40,16 @@ struct ChainSuite {
     func run() async throws -> [BenchResult] {
         var results: [BenchResult] = []
         let cores = ProcessInfo.processInfo.activeProcessorCount
-        if httpOnly { return try await runOverHTTP(await ChainWorkload.make(senders: senders, perSender: perSender)) }
+        if httpOnly { return try await runOverHTTP(await ChainWorkload.make(senders: senders, perSender: perSender), batch: batch) }
         let ceiling = await recoverRate(cores: cores)
         results.append(BenchResult(suite: "chain", name: "secp256k1 recover, \(cores) cores (ceiling)", value: ceiling, unit: "ops/s"))
         let workload = await ChainWorkload.make(senders: senders, perSender: perSender)
         results.append(contentsOf: try await runPhases(workload))
         results.append(contentsOf: try await runInProcess(workload))
-        results.append(contentsOf: try await runOverHTTP(workload))
+        results.append(contentsOf: try await runOverHTTP(workload, batch: batch))
+        // Latency below saturation: a smaller workload at a steady 2,000 tx/s in batches of 100.
+        let paced = await ChainWorkload.make(senders: 100, perSender: 60)
+        results.append(contentsOf: try await runOverHTTP(paced, batch: 100, pace: 2_000))
         return results
     }
 
@@ -121,9 +124,7 @@ struct ChainSuite {
         let start = clock.now
         return try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await BlockProducer(node: node).run() }
-            var submitted = [Hash32: ContinuousClock.Instant]()
-            submitted.reserveCapacity(total)
-            // The submitter runs beside the consumer of events; latencies need the send instants.
+            async let committed = recordCommits(events, count: total, clock: clock)
             let sendTimes = try await withThrowingTaskGroup(of: [(Int, ContinuousClock.Instant)].self) { senders in
                 senders.addTask {
                     var times: [(Int, ContinuousClock.Instant)] = []
@@ -142,31 +143,35 @@ struct ChainSuite {
                 for try await part in senders { all += part }
                 return all
             }
-            for (index, instant) in sendTimes { submitted[workload.hashes[index]] = instant }
-            let (latencies, blocks) = await collectLatencies(events, submitted: submitted, clock: clock)
+            let (commits, blocks) = await committed
             let elapsed = clock.now - start
+            let latencies = latencies(sent: sendTimes, hashes: workload.hashes, commits: commits)
             group.cancelAll()
             return summarize("in-process node, SQLite ledger", total: total, elapsed: elapsed, latencies: latencies,
                              blocks: blocks, extra: ["batch": batch])
         }
     }
 
-    /// Reads block events until every submitted transaction is in one; returns each one's latency.
-    func collectLatencies(
-        _ events: AsyncStream<ChainEvent>, submitted: [Hash32: ContinuousClock.Instant], clock: ContinuousClock
-    ) async -> (latencies: [Duration], blocks: Int) {
-        var latencies: [Duration] = []
-        latencies.reserveCapacity(submitted.count)
+    /// Reads block events as they come, until `count` transactions are in blocks: each one's commit
+    /// instant (read concurrently with the sending, so a buffered event is not timed late).
+    func recordCommits(
+        _ events: AsyncStream<ChainEvent>, count: Int, clock: ContinuousClock
+    ) async -> (commits: [Hash32: ContinuousClock.Instant], blocks: Int) {
+        var commits = [Hash32: ContinuousClock.Instant](minimumCapacity: count)
         var blocks = 0
         for await event in events {
             let now = clock.now
             blocks += 1
-            for hash in event.block.transactionHashes {
-                if let sent = submitted[hash] { latencies.append(now - sent) }
-            }
-            if latencies.count == submitted.count { break }
+            for hash in event.block.transactionHashes { commits[hash] = now }
+            if commits.count >= count { break }
         }
-        return (latencies.sorted(), blocks)
+        return (commits, blocks)
+    }
+
+    /// Each transaction's submit→commit time, sorted.
+    func latencies(sent: [(Int, ContinuousClock.Instant)], hashes: [Hash32],
+                   commits: [Hash32: ContinuousClock.Instant]) -> [Duration] {
+        sent.compactMap { index, instant in commits[hashes[index]].map { $0 - instant } }.sorted()
     }
 
     /// Throughput and latency percentiles of one run.
