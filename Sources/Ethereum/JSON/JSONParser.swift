@@ -142,6 +142,18 @@ struct JSONParser {
     /// A string literal starting at the opening quote; validates UTF-8 and decodes escapes.
     private mutating func parseString() throws(JSONError) -> String {
         position += 1
+        // Fast path: most strings (hex data, addresses, method names) are plain ASCII up to the
+        // closing quote, and become a String in one step.
+        var end = position
+        while end < bytes.count, bytes[end] >= 0x20, bytes[end] < 0x80, bytes[end] != UInt8(ascii: "\""),
+              bytes[end] != UInt8(ascii: "\\") {
+            end += 1
+        }
+        if end < bytes.count, bytes[end] == UInt8(ascii: "\"") {
+            let text = String(decoding: bytes[position..<end], as: UTF8.self)
+            position = end + 1
+            return text
+        }
         var scalars = String.UnicodeScalarView()
         while true {
             let byte = try peek()
