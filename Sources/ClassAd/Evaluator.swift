@@ -71,6 +71,7 @@ struct Context {
 final class Evaluation {
     struct ActiveAttribute: Hashable {
         var side: Side
+        var ad: ObjectIdentifier
         var nesting: Int
         var name: String
     }
@@ -157,16 +158,16 @@ final class Evaluation {
             for (level, ad) in context.nested.enumerated() {
                 if let expression = ad[name] {
                     let inner = Context(side: context.side, nested: Array(context.nested[level...]))
-                    return guarded(expression, name: name, inner)
+                    return guarded(expression, of: ad, name: name, inner)
                 }
             }
-            if let expression = root(context.side)?[name] {
-                return guarded(expression, name: name, Context(side: context.side, nested: []))
+            if let ad = root(context.side), let expression = ad[name] {
+                return guarded(expression, of: ad, name: name, Context(side: context.side, nested: []))
             }
             if lookup == .myThenTarget {
                 let other: Side = context.side == .left ? .right : .left
-                if let expression = root(other)?[name] {
-                    return guarded(expression, name: name, Context(side: other, nested: []))
+                if let ad = root(other), let expression = ad[name] {
+                    return guarded(expression, of: ad, name: name, Context(side: other, nested: []))
                 }
             }
             return .undefined
@@ -174,8 +175,8 @@ final class Evaluation {
     }
 
     private func rootAttribute(_ name: String, side: Side) -> Value {
-        guard let expression = root(side)?[name] else { return .undefined }
-        return guarded(expression, name: name, Context(side: side, nested: []))
+        guard let ad = root(side), let expression = ad[name] else { return .undefined }
+        return guarded(expression, of: ad, name: name, Context(side: side, nested: []))
     }
 
     /// An attribute of a nested ad value, looked up with that ad as the innermost scope: like
@@ -186,8 +187,9 @@ final class Evaluation {
 
     /// Evaluates an attribute's expression; a reference back to an attribute still being evaluated
     /// is a cycle, UNDEFINED as in HTCondor.
-    private func guarded(_ expression: Expr, name: String, _ context: Context) -> Value {
-        let key = ActiveAttribute(side: context.side, nesting: context.nested.count, name: name.lowercased())
+    private func guarded(_ expression: Expr, of ad: ClassAd, name: String, _ context: Context) -> Value {
+        let key = ActiveAttribute(side: context.side, ad: ObjectIdentifier(ad.identity), nesting: context.nested.count,
+                                  name: name.lowercased())
         guard active.insert(key).inserted else { return .undefined }
         defer { active.remove(key) }
         return evaluate(expression, context)

@@ -90,13 +90,14 @@ enum Functions {
         return String(decoding: mapped, as: UTF8.self)
     }
 
+    /// As in HTCondor, an UNDEFINED argument wins over an ERROR one.
     private static func member(_ item: Value, _ list: Value) -> Value {
+        if item == .undefined || list == .undefined { return .undefined }
         switch item {
-        case .undefined: return .undefined
         case .error, .list, .classAd: return .error
         default: break
         }
-        guard case .list(let elements) = list else { return list == .undefined ? .undefined : .error }
+        guard case .list(let elements) = list else { return .error }
         for element in elements where Operators.binary(.equal, item, element) == .boolean(true) {
             return .boolean(true)
         }
@@ -106,19 +107,54 @@ enum Functions {
     /// `substr(s, offset [, length])`: byte offsets; a negative offset counts from the end, a
     /// negative length leaves that many bytes off the end; out-of-range parts are clipped.
     private static func substring(_ values: [Value]) -> Value {
-        if values.contains(.error) { return .error }
+        // An UNDEFINED argument wins over an ERROR one, as in HTCondor.
         if values.contains(.undefined) { return .undefined }
-        guard case .string(let text) = values[0], case .integer(let rawOffset) = values[1] else { return .error }
+        guard case .string(let text) = values[0], case .integer(let wideOffset) = values[1] else { return .error }
         let bytes = Array(text.utf8)
         let count = Int64(bytes.count)
-        var offset = rawOffset < 0 ? count &+ rawOffset : rawOffset
+        // HTCondor reads offset and length as C ints: 64-bit values are truncated to 32 bits.
+        let rawOffset = Int64(Int32(truncatingIfNeeded: wideOffset))
+        var offset = rawOffset < 0 ? count + rawOffset : rawOffset
         offset = min(max(offset, 0), count)
         var length = count - offset
         if values.count == 3 {
-            guard case .integer(let rawLength) = values[2] else { return .error }
-            length = rawLength < 0 ? max(count - offset + max(rawLength, -count), 0) : min(rawLength, count - offset)
+            guard case .integer(let wideLength) = values[2] else { return .error }
+            let rawLength = Int64(Int32(truncatingIfNeeded: wideLength))
+            length = rawLength < 0 ? max(count - offset + rawLength, 0) : min(rawLength, count - offset)
         }
         return .string(String(decoding: bytes[Int(offset)..<Int(offset + length)], as: UTF8.self))
+    }
+
+    /// The number a string starts with, read as C's strtod would (`"-0.02{ }"` is -0.02, `"12abc"`
+    /// is 12): an integer when it has no fraction or exponent; ERROR when it starts with none.
+    static func numericPrefix(_ text: String) -> Value {
+        let bytes = Array(text.utf8)
+        var i = 0
+        while i < bytes.count, bytes[i] == 0x20 || (bytes[i] >= 0x09 && bytes[i] <= 0x0D) { i += 1 }
+        let start = i
+        if i < bytes.count, bytes[i] == UInt8(ascii: "+") || bytes[i] == UInt8(ascii: "-") { i += 1 }
+        func isDigit(_ at: Int) -> Bool { at < bytes.count && bytes[at] >= 0x30 && bytes[at] <= 0x39 }
+        var digits = 0
+        while isDigit(i) { i += 1; digits += 1 }
+        var isReal = false
+        if i < bytes.count, bytes[i] == UInt8(ascii: ".") {
+            var j = i + 1, fraction = 0
+            while isDigit(j) { j += 1; fraction += 1 }
+            if digits + fraction > 0 { isReal = true; digits += fraction; i = j }
+        }
+        guard digits > 0 else { return .error }
+        if i < bytes.count, bytes[i] == UInt8(ascii: "e") || bytes[i] == UInt8(ascii: "E") {
+            var j = i + 1
+            if j < bytes.count, bytes[j] == UInt8(ascii: "+") || bytes[j] == UInt8(ascii: "-") { j += 1 }
+            if isDigit(j) {
+                while isDigit(j) { j += 1 }
+                isReal = true
+                i = j
+            }
+        }
+        let prefix = String(decoding: bytes[start..<i], as: UTF8.self)
+        if !isReal, let integer = Int64(prefix) { return .integer(integer) }
+        return Double(prefix).map { .real($0) } ?? .error
     }
 
     /// C's conversion of a double to int64 on x86-64: out of range and NaN give INT64_MIN.
@@ -133,9 +169,12 @@ enum Functions {
         case .boolean(let b): return .integer(b ? 1 : 0)
         case .real(let r): return .integer(int64(r.rounded(rule)))
         case .string(let s):
-            if let i = Int64(s) { return .integer(i) }
-            if let r = Double(s) { return .integer(int64(r.rounded(rule))) }
-            return .error
+            // HTCondor reads the string as a real (strtod), even when it is an integer.
+            switch numericPrefix(s) {
+            case .integer(let i): return .integer(int64(Double(i).rounded(rule)))
+            case .real(let r): return .integer(int64(r.rounded(rule)))
+            default: return .error
+            }
         default: return .error // UNDEFINED included, as in HTCondor.
         }
     }
@@ -144,6 +183,7 @@ enum Functions {
         guard case .list(let elements) = value else { return value == .undefined ? .undefined : .error }
         var best: Value = .undefined
         var sawReal = false
+        var count = 0
         for element in elements {
             switch element {
             case .undefined: continue
@@ -151,21 +191,22 @@ enum Functions {
             case .real: sawReal = true
             default: return .error
             }
+            count += 1
             if best == .undefined {
                 best = element
             } else if Operators.binary(isMinimum ? .less : .greater, element, best) == .boolean(true) {
                 best = element
             }
         }
-        switch best {
-        case .boolean(let b): best = .integer(b ? 1 : 0)
-        default: break
-        }
+        // HTCondor hands back a lone element as it is; among several, booleans count as integers.
+        if count == 1 { return best }
+        if case .boolean(let b) = best { best = .integer(b ? 1 : 0) }
         if sawReal, case .integer(let i) = best { return .real(Double(i)) }
         return best
     }
 
     private static func regexp(_ values: [Value]) -> Value {
+        // HTCondor's order: any ERROR, then any UNDEFINED, then the types.
         if values.contains(.error) { return .error }
         if values.contains(.undefined) { return .undefined }
         guard case .string(let pattern) = values[0], case .string(let subject) = values[1] else { return .error }
@@ -182,7 +223,6 @@ enum Functions {
     /// `stringListMember(item, list [, delimiters])` as HTCondor documents it: the list is split on
     /// any delimiter character (default `", "`), items are trimmed, comparison keeps case.
     private static func stringListMember(_ values: [Value]) -> Value {
-        if values.contains(.error) { return .error }
         if values.contains(.undefined) { return .undefined }
         guard case .string(let item) = values[0], case .string(let list) = values[1] else { return .error }
         var delimiters: Set<Character> = [",", " "]

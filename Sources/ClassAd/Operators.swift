@@ -152,16 +152,25 @@ enum Operators {
         }
     }
 
-    /// `=?=`: same type and same value, strings compared with case; lists and ads are ERROR.
+    /// `=?=`: same type and same value, strings compared with case. Two lists or ads are ERROR
+    /// (HTCondor does not compare them); a list or ad against anything else is FALSE.
     static func identical(_ left: Value, _ right: Value) -> Value {
+        let leftComposite = isComposite(left), rightComposite = isComposite(right)
+        if leftComposite || rightComposite { return leftComposite && rightComposite ? .error : .boolean(false) }
         switch (left, right) {
-        case (.list, _), (_, .list), (.classAd, _), (_, .classAd): return .error
         case (.undefined, .undefined), (.error, .error): return .boolean(true)
         case (.boolean(let x), .boolean(let y)): return .boolean(x == y)
         case (.integer(let x), .integer(let y)): return .boolean(x == y)
         case (.real(let x), .real(let y)): return .boolean(x == y)
         case (.string(let x), .string(let y)): return .boolean(x == y)
         default: return .boolean(false)
+        }
+    }
+
+    private static func isComposite(_ value: Value) -> Bool {
+        switch value {
+        case .list, .classAd: true
+        default: false
         }
     }
 

@@ -76,13 +76,12 @@ struct Parser {
         }
     }
 
-    /// expression := logical ( '?' expression ':' expression | '?' ':' expression )?
+    /// expression := logical ( '?' expression ':' expression )?
     mutating func expression() throws(ParseError) -> Expr {
         try enter()
         defer { depth -= 1 }
         let condition = try binary(minimumPrecedence: 1)
         guard take("?") else { return condition }
-        if take(":") { return .elvis(condition, try expression()) }
         let then = try expression()
         try expect(":", "':' of the conditional expression")
         return .conditional(condition, then, try expression())
@@ -141,7 +140,37 @@ struct Parser {
         }
     }
 
+    /// postfix := selection ( '?:' ( selection | '-' number ) )*
+    ///
+    /// As in HTCondor, the else-form binds tighter than every other operator: `-x ?: 2` is
+    /// `-(x ?: 2)` and `2 - x ?: 3` is `2 - (x ?: 3)`; its right side is an operand, not an
+    /// expression (`x ?: !y` does not parse; a negative number does).
     private mutating func postfix() throws(ParseError) -> Expr {
+        var base = try selection()
+        let outerDepth = depth
+        defer { depth = outerDepth }
+        while take("?:") {
+            try enter()
+            if isSymbol("-"), position + 1 < tokens.count {
+                switch tokens[position + 1].kind {
+                case .integer(let i):
+                    advance(); advance()
+                    base = .elvis(base, .literal(.integer(0 &- i)))
+                    continue
+                case .real(let r):
+                    advance(); advance()
+                    base = .elvis(base, .literal(.real(-r)))
+                    continue
+                default: break
+                }
+            }
+            base = .elvis(base, try selection())
+        }
+        return base
+    }
+
+    /// selection := primary ( '.' name | '[' expression ']' )*
+    private mutating func selection() throws(ParseError) -> Expr {
         var base = try primary()
         while true {
             if take(".") {

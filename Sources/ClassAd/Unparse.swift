@@ -149,9 +149,20 @@ enum Unparser {
             out += " : "
             Self.expression(otherwise, into: &out)
         case .elvis(let value, let fallback):
-            grouped(value, into: &out)
+            // `?:` binds tighter than any operator: only operands go bare on either side.
+            operandOfElvis(value, into: &out)
             out += " ?: "
-            Self.expression(fallback, into: &out)
+            if case .elvis = fallback {
+                out += "("
+                Self.expression(fallback, into: &out)
+                out += ")"
+            } else if case .literal(.integer(let i)) = fallback, i < 0 {
+                out += String(i) // `x ?: -1` parses back to the same negative literal.
+            } else if case .literal(.real(let r)) = fallback, r.sign == .minus, r.isFinite {
+                out += real(r)
+            } else {
+                operandOfElvis(fallback, into: &out)
+            }
         case .call(let function, let arguments):
             out += function
             out += "("
@@ -167,9 +178,22 @@ enum Unparser {
         }
     }
 
+    private static func operandOfElvis(_ expression: Expr, into out: inout String) {
+        switch expression {
+        case .literal(.integer(let i)) where i < 0: out += "(\(i))"
+        case .literal(.real(let r)) where r.sign == .minus: out += "(" + real(r) + ")"
+        case .literal, .attribute, .select, .subscript, .list, .record, .call, .parenthesized, .elvis:
+            Self.expression(expression, into: &out)
+        default:
+            out += "("
+            Self.expression(expression, into: &out)
+            out += ")"
+        }
+    }
+
     private static func grouped(_ expression: Expr, into out: inout String) {
         switch expression {
-        case .conditional, .elvis:
+        case .conditional:
             out += "("
             Self.expression(expression, into: &out)
             out += ")"
@@ -181,7 +205,7 @@ enum Unparser {
     private static func operand(_ expression: Expr, under op: BinaryOperator, isRight: Bool, into out: inout String) {
         let needsParentheses: Bool = switch expression {
         case .binary(let inner, _, _): inner.precedence < op.precedence || (isRight && inner.precedence == op.precedence)
-        case .conditional, .elvis: true
+        case .conditional: true
         default: false
         }
         if needsParentheses { out += "(" }

@@ -49,6 +49,11 @@ public enum Value: Sendable, Equatable {
 
 /// A ClassAd: attribute names (case-insensitive, first spelling kept) bound to expressions.
 public struct ClassAd: Sendable, Equatable {
+    /// An object whose identity names this ad (and its copies) for cycle detection during evaluation.
+    final class Identity: Sendable {}
+
+    /// Shared by copies; a reference back to an attribute of the same ad being evaluated is a cycle.
+    private(set) var identity = Identity()
     /// The attributes in the order they were defined, with their spelling as written.
     public private(set) var attributes: [(name: String, expression: Expr)] = []
     /// Lower-cased name → index into `attributes`.

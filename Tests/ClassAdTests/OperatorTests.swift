@@ -124,6 +124,23 @@ struct OperatorTests {
         ("\"a\\\"b\"", .string("a\"b")),
         ("\"a\\\\b\"", .string("a\\b")),
         ("\"tab\\there\"", .string("tab\there")),
+        ("-x ?: 2", .integer(-2)),
+        ("!x ?: 2", .boolean(false)),
+        ("2 - x ?: 3", .integer(-1)),
+        ("3 * x ?: 2", .integer(6)),
+        ("x == 1 ?: 5", .undefined),
+        ("x || y ?: 1", .boolean(true)),
+        ("x ?: -1", .integer(-1)),
+        ("x ?: 2 ? 5 : 6", .integer(5)),
+        ("1 ? x ?: 2 : 3", .integer(2)),
+        ("x ?: y ?: 3", .integer(3)),
+        ("{} is {}", .error),
+        ("{1} is 1", .boolean(false)),
+        ("1 is {1}", .boolean(false)),
+        ("[a = 1] is 1", .boolean(false)),
+        ("[a = 1] isnt [a = 1]", .error),
+        ("UNDEFINED is [a = 1]", .boolean(false)),
+        ("{} isnt ERROR", .boolean(true)),
     ]
 
     @Test("evaluates as classad2 does", arguments: cases)

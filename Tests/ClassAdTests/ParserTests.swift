@@ -18,6 +18,9 @@ struct ParserTests {
                             .conditional(.attribute(scope: nil, name: "c"), .attribute(scope: nil, name: "d"),
                                          .attribute(scope: nil, name: "e"))))
         #expect(try ClassAdParser.parseExpression("x ?: 3") == .elvis(.attribute(scope: nil, name: "x"), .literal(.integer(3))))
+        // The else-form binds tighter than unary operators, as in classad2: `-x ?: 2` is `-(x ?: 2)`.
+        #expect(try ClassAdParser.parseExpression("-x ?: 2") == .unary(.minus, .elvis(.attribute(scope: nil, name: "x"), .literal(.integer(2)))))
+        #expect(try ClassAdParser.parseExpression("x ?: -2") == .elvis(.attribute(scope: nil, name: "x"), .literal(.integer(-2))))
         #expect(try ClassAdParser.parseExpression("x is undefined") == .binary(.identical, .attribute(scope: nil, name: "x"), .literal(.undefined)))
         #expect(try ClassAdParser.parseExpression("x ISNT 1") == .binary(.notIdentical, .attribute(scope: nil, name: "x"), .literal(.integer(1))))
     }
@@ -60,10 +63,11 @@ struct ParserTests {
     }
 
     @Test("printing then parsing gives the same expression", arguments: [
-        "a && (b || !c) ? {1, \"x\", [q = 2]} : MY.z.w[3] ?: -(-1)",
+        "a && (b || !c) ? {1, \"x\", [q = 2]} : MY.z.w[3] ?: (-(-1)) ?: -2.5",
         "- -1 + - 1.5 * x",
         "'odd name' + TARGET.'x y' + is_it",
         "(a ? b : c) ?: d",
+        "-(x ?: 2) ?: (1 + 2) ?: (-3)",
         "strcat(\"\\\\\", 'q\\'')",
     ])
     func roundTrip(_ text: String) throws {
@@ -91,6 +95,9 @@ struct ParserTests {
         #expect(throws: ParseError.unexpected(found: "'x'", expected: "end of input", line: 1, column: 3)) {
             try ClassAdParser.parseExpression("1 x")
         }
+        // classad2 refuses these too: the right side of `?:` is an operand.
+        #expect(throws: ParseError.self) { try ClassAdParser.parseExpression("x ?: !y") }
+        #expect(throws: ParseError.self) { try ClassAdParser.parseExpression("x ?: +1") }
         let message = ParseError.unexpected(found: "'b'", expected: "';'", line: 2, column: 3).description
         #expect(message == "ClassAd parse error at line 2, column 3: expected ';', found 'b'")
     }

@@ -43,6 +43,14 @@ struct ScopeTests {
         #expect(evaluator.evaluate(try ClassAdParser.parseExpression(text)) == expected, "\(text)")
     }
 
+    // classad2: `ExprTree("n").simplify(ClassAd(text), ClassAd()).eval()` is TRUE. The same name `p`
+    // evaluated in two different nested ads at once is no cycle.
+    @Test("a name met again in another ad is not a cycle")
+    func sameNameOtherAd() throws {
+        let ad = try ClassAd(parsing: "[a = [p = TRUE; q = 1].p; n = [p = [p = undefined; q = 2].a; q = 3].p]")
+        #expect(Evaluator(my: ad, target: ClassAd(), unscopedLookup: .myOnly).evaluate(attribute: "n") == .boolean(true))
+    }
+
     @Test("unscoped names fall back to TARGET by default, as HTCondor's daemons resolve them")
     func fallback() throws {
         let evaluator = Evaluator(my: try ClassAd(parsing: Self.my), target: try ClassAd(parsing: Self.target))
