@@ -22,12 +22,48 @@ public enum UnaryOperator: String, Sendable, Equatable {
 
 /// Binary operators, with their ClassAd spelling.
 public enum BinaryOperator: String, Sendable, Equatable, CaseIterable {
-    case or = "||", and = "&&"
-    case bitOr = "|", bitXor = "^", bitAnd = "&"
-    case equal = "==", notEqual = "!=", identical = "=?=", notIdentical = "=!="
-    case less = "<", lessOrEqual = "<=", greater = ">", greaterOrEqual = ">="
-    case shiftLeft = "<<", shiftRight = ">>", shiftRightUnsigned = ">>>"
-    case add = "+", subtract = "-", multiply = "*", divide = "/", modulo = "%"
+    /// Logical or, three-valued: TRUE wins over UNDEFINED.
+    case or = "||"
+    /// Logical and, three-valued: FALSE wins over UNDEFINED.
+    case and = "&&"
+    /// Bitwise or on integers.
+    case bitOr = "|"
+    /// Bitwise exclusive or on integers.
+    case bitXor = "^"
+    /// Bitwise and on integers.
+    case bitAnd = "&"
+    /// Equality; strings compare ignoring case; UNDEFINED if either side is.
+    case equal = "=="
+    /// Inequality; strings compare ignoring case; UNDEFINED if either side is.
+    case notEqual = "!="
+    /// Identity (`=?=`, `is`): same type and value, never UNDEFINED; strings keep case.
+    case identical = "=?="
+    /// Non-identity (`=!=`, `isnt`).
+    case notIdentical = "=!="
+    /// Less than.
+    case less = "<"
+    /// Less than or equal.
+    case lessOrEqual = "<="
+    /// Greater than.
+    case greater = ">"
+    /// Greater than or equal.
+    case greaterOrEqual = ">="
+    /// Left shift on integers.
+    case shiftLeft = "<<"
+    /// Arithmetic right shift on integers.
+    case shiftRight = ">>"
+    /// Logical right shift on integers.
+    case shiftRightUnsigned = ">>>"
+    /// Addition (integers wrap around).
+    case add = "+"
+    /// Subtraction (integers wrap around).
+    case subtract = "-"
+    /// Multiplication (integers wrap around).
+    case multiply = "*"
+    /// Division; by zero is ERROR; integers truncate.
+    case divide = "/"
+    /// Remainder on integers (sign of the dividend); by zero is ERROR; on reals ERROR.
+    case modulo = "%"
 
     /// Binding strength: a higher number binds tighter.
     var precedence: Int {

@@ -139,6 +139,31 @@ class Grammar:
         return " && ".join(clauses) if self.r.random() < 0.8 else " || ".join(clauses)
 
 
+def realistic_ad(r):
+    """A job- or machine-like ad whose Requirements often hold, so that matches are exercised."""
+    mem = r.choice([512, 1024, 2048, 4096])
+    arch = r.choice(["x86_64", "X86_64", "ARM64"])
+    clauses = [
+        "TARGET.Mem >= %d" % r.choice([0, 512, 1024, 2048]),
+        "TARGET.Arch == %s" % quote(r.choice(["x86_64", "ARM64"])),
+        "TARGET.Mem * 2 > MY.Mem",
+        "isUndefined(TARGET.Gpus) || TARGET.Gpus > 0",
+        'regexp("^x86", TARGET.Arch, "i")',
+        'member(TARGET.Arch, {"x86_64", "ARM64"})',
+        "TARGET.Mem >= MY.Mem",
+        "(TARGET.Gpus ?: 0) >= %d" % r.choice([0, 1]),
+        "TARGET.Arch =?= %s" % quote(arch),
+    ]
+    chosen = r.sample(clauses, r.randrange(1, 4))
+    ranks = ["TARGET.Mem / 1024.0", "TARGET.Mem", 'ifThenElse(TARGET.Arch == "x86_64", 10, 1)', "TARGET.Gpus", "-TARGET.Mem"]
+    attributes = ["Mem = %d" % mem, "Arch = %s" % quote(arch), "Requirements = " + " && ".join(chosen),
+                  "Rank = " + r.choice(ranks)]
+    if r.random() < 0.3:
+        attributes.append("Gpus = %d" % r.choice([0, 1, 2]))
+    r.shuffle(attributes)
+    return "[" + "; ".join(attributes) + "]"
+
+
 def describe(value):
     """classad2's value as {"type", "value"}; numbers as exact text."""
     if isinstance(value, classad2.Value):
@@ -220,8 +245,11 @@ def main():
                 continue
             cases.append({"kind": "eval", "expr": expr, "my": my, "target": target, "expected": expected})
         else:
-            a = grammar.ad(1, ["Requirements = " + grammar.condition(), "Rank = " + grammar.expr(2)])
-            b = grammar.ad(1, ["Requirements = " + grammar.condition()])
+            if grammar.r.random() < 0.5:
+                a, b = realistic_ad(grammar.r), realistic_ad(grammar.r)
+            else:
+                a = grammar.ad(1, ["Requirements = " + grammar.condition(), "Rank = " + grammar.expr(2)])
+                b = grammar.ad(1, ["Requirements = " + grammar.condition()])
             ad_a, ad_b = parse_ad(a), parse_ad(b)
             if ad_a is None or ad_b is None:
                 continue
