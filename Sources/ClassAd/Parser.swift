@@ -219,7 +219,17 @@ struct Parser {
             default: break
             }
             guard take("(") else { return .attribute(scope: nil, name: name) }
-            return .call(name, try sequence(closing: ")", what: "function argument"))
+            let arguments = try sequence(closing: ")", what: "function argument")
+            // `real("INF")`, `real("-INF")`, `real("NaN")` are how HTCondor writes non-finite reals.
+            if name.lowercased() == "real", arguments.count == 1, case .literal(.string(let special)) = arguments[0] {
+                switch special.uppercased() {
+                case "INF": return .literal(.real(.infinity))
+                case "-INF": return .literal(.real(-.infinity))
+                case "NAN": return .literal(.real(.nan))
+                default: break
+                }
+            }
+            return .call(name, arguments)
         case .symbol("("):
             advance()
             let inner = try expression()
