@@ -29,6 +29,11 @@ public struct MatchExplanation: Sendable, Equatable {
 
     /// The job's Requirements conjuncts, in order; empty when the job has no Requirements.
     public var clauses: [Clause]
+    /// The conjuncts of the machines' Requirements evaluated against the job (MY = machine), merged
+    /// by text in order of first appearance: how many machines each makes refuse the job.
+    public var machineClauses: [Clause]
+    /// Machines with no Requirements attribute (they match nothing).
+    public var machinesWithoutRequirements: Int
     /// Per machine, in order.
     public var machines: [Machine]
     /// Whether the job has a Requirements attribute at all (without one it matches nothing).
@@ -58,6 +63,17 @@ public struct MatchExplanation: Sendable, Equatable {
             lines.append(line)
         }
         lines.append("  Machines whose own Requirements reject the job: \(rejectedByMachines) of \(total)")
+        for clause in machineClauses where clause.rejected > 0 {
+            var line = "    \(clause.expression)  on \(clause.rejected)"
+            var why: [String] = []
+            if clause.undefined > 0 { why.append("\(clause.undefined) undefined") }
+            if clause.error > 0 { why.append("\(clause.error) error") }
+            if !why.isEmpty { line += " (" + why.joined(separator: ", ") + ")" }
+            lines.append(line)
+        }
+        if machinesWithoutRequirements > 0 {
+            lines.append("    no Requirements attribute  on \(machinesWithoutRequirements)")
+        }
         lines.append("  Machines matching: \(matching) of \(total)")
         if matching == 0, let worst = clauses.indices.max(by: { clauses[$0].rejected < clauses[$1].rejected }),
            clauses[worst].rejected > 0 {
@@ -85,7 +101,28 @@ extension Matchmaker {
         let parts = requirements.map(conjuncts) ?? []
         var clauses = parts.map { MatchExplanation.Clause(expression: $0.description, rejected: 0, undefined: 0, error: 0) }
         var verdicts: [MatchExplanation.Machine] = []
+        var machineClauses: [MatchExplanation.Clause] = []
+        var machineClauseIndex: [String: Int] = [:]
+        var withoutRequirements = 0
         for (index, machine) in machines.enumerated() {
+            if let own = machine["Requirements"] {
+                let reverse = Evaluator(my: machine, target: job, unscopedLookup: unscopedLookup)
+                for part in conjuncts(own) {
+                    let text = part.description
+                    let position = machineClauseIndex[text] ?? machineClauses.count
+                    if position == machineClauses.count {
+                        machineClauseIndex[text] = position
+                        machineClauses.append(.init(expression: text, rejected: 0, undefined: 0, error: 0))
+                    }
+                    let value = reverse.evaluate(part)
+                    guard !value.isTrueForMatch else { continue }
+                    machineClauses[position].rejected += 1
+                    if value == .undefined { machineClauses[position].undefined += 1 }
+                    if value == .error { machineClauses[position].error += 1 }
+                }
+            } else {
+                withoutRequirements += 1
+            }
             let evaluator = Evaluator(my: job, target: machine, unscopedLookup: unscopedLookup)
             var failed: [Int] = []
             for (position, part) in parts.enumerated() {
@@ -101,7 +138,8 @@ extension Matchmaker {
             verdicts.append(.init(index: index, failedClauses: failed, machineAccepts: accepts,
                                   matches: requirements != nil && failed.isEmpty && accepts))
         }
-        return MatchExplanation(clauses: clauses, machines: verdicts, jobHasRequirements: requirements != nil)
+        return MatchExplanation(clauses: clauses, machineClauses: machineClauses, machinesWithoutRequirements: withoutRequirements,
+                                machines: verdicts, jobHasRequirements: requirements != nil)
     }
 }
 

@@ -17,6 +17,7 @@ public enum ParseError: Error, Equatable, Sendable, CustomStringConvertible {
     /// A text longer than the parser accepts.
     case inputTooLarge(bytes: Int, limit: Int)
 
+    /// One line: where (line, column) and what went wrong.
     public var description: String {
         switch self {
         case let .unexpected(found, expected, line, column):

@@ -49,16 +49,20 @@ extension MatchResult {
 extension MatchExplanation {
     /// The analysis as JSON: `{"machines": n, "matching": n, "rejectedByMachines": n,
     /// "jobHasRequirements": b, "clauses": [{"expression","rejected","undefined","error"}],
+    /// "machineClauses": [same], "machinesWithoutRequirements": n,
     /// "perMachine": [{"index","match","failedClauses","machineAccepts"}]}`.
     public var json: String {
-        let clauseObjects = clauses.map {
-            "{\"expression\":\(JSONText.string($0.expression)),\"rejected\":\($0.rejected),\"undefined\":\($0.undefined),\"error\":\($0.error)}"
+        func object(_ clause: Clause) -> String {
+            "{\"expression\":\(JSONText.string(clause.expression)),\"rejected\":\(clause.rejected),\"undefined\":\(clause.undefined),\"error\":\(clause.error)}"
         }
+        let clauseObjects = clauses.map(object)
         let machineObjects = machines.map {
             "{\"index\":\($0.index),\"match\":\($0.matches),\"failedClauses\":[\($0.failedClauses.map(String.init).joined(separator: ","))],\"machineAccepts\":\($0.machineAccepts)}"
         }
         return "{\"machines\":\(machines.count),\"matching\":\(matching),\"rejectedByMachines\":\(rejectedByMachines),"
             + "\"jobHasRequirements\":\(jobHasRequirements),\"clauses\":[\(clauseObjects.joined(separator: ","))],"
+            + "\"machineClauses\":[\(machineClauses.map(object).joined(separator: ","))],"
+            + "\"machinesWithoutRequirements\":\(machinesWithoutRequirements),"
             + "\"perMachine\":[\(machineObjects.joined(separator: ","))]}"
     }
 }

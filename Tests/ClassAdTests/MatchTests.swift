@@ -81,8 +81,17 @@ struct MatchTests {
               [1] TARGET.Arch == "X86_64"  rejects 1 of 6
               [2] TARGET.HasDocker         rejects 1 of 6 (1 undefined)
               Machines whose own Requirements reject the job: 2 of 6
+                TARGET.Owner == "bob"  on 1
+                no Requirements attribute  on 1
               Machines matching: 1 of 6
             """)
+        #expect(explanation.machineClauses == [
+            .init(expression: "TARGET.Owner != \"bob\"", rejected: 0, undefined: 0, error: 0),
+            .init(expression: "true", rejected: 0, undefined: 0, error: 0),
+            .init(expression: "TARGET.Owner == \"bob\"", rejected: 1, undefined: 0, error: 0),
+            .init(expression: "1", rejected: 0, undefined: 0, error: 0),
+        ])
+        #expect(explanation.machinesWithoutRequirements == 1)
         #expect(explanation.json.hasPrefix(#"{"machines":6,"matching":1,"rejectedByMachines":2,"jobHasRequirements":true,"clauses":[{"expression":"TARGET.Memory >= 1024","rejected":2,"undefined":0,"error":1}"#))
     }
 
@@ -94,6 +103,14 @@ struct MatchTests {
         #expect(explanation.clauses.map(\.expression) == ["TARGET.Gpus > 0", "TARGET.Memory > 10", "TARGET.Cpus >= 1"])
         #expect(explanation.clauses.map(\.rejected) == [2, 1, 0])
         #expect(explanation.text.hasSuffix("Most restrictive condition: [0] TARGET.Gpus > 0"))
+        // A machine condition on an attribute the job lacks counts as UNDEFINED.
+        let picky = try ClassAd.parseList("[Requirements = TARGET.Dept == \"physics\" && TARGET.Cpus > 0; Gpus = 1; Memory = 20; Cpus = 1]")
+        let pickyExplanation = Matchmaker.explain(job: job, machines: picky)
+        #expect(pickyExplanation.machineClauses == [
+            .init(expression: "TARGET.Dept == \"physics\"", rejected: 1, undefined: 1, error: 0),
+            .init(expression: "TARGET.Cpus > 0", rejected: 1, undefined: 1, error: 0),
+        ])
+        #expect(pickyExplanation.text.contains("    TARGET.Dept == \"physics\"  on 1 (1 undefined)"))
         let none = Matchmaker.explain(job: try ClassAd(parsing: "[a = 1]"), machines: machines)
         #expect(!none.jobHasRequirements && none.matching == 0 && none.clauses.isEmpty)
         #expect(none.text.contains("no Requirements attribute"))
