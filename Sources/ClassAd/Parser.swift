@@ -151,27 +151,25 @@ struct Parser {
         defer { depth = outerDepth }
         while take("?:") {
             try enter()
+            var negative: Expr?
             if isSymbol("-"), position + 1 < tokens.count {
                 switch tokens[position + 1].kind {
-                case .integer(let i):
-                    advance(); advance()
-                    base = .elvis(base, .literal(.integer(0 &- i)))
-                    continue
-                case .real(let r):
-                    advance(); advance()
-                    base = .elvis(base, .literal(.real(-r)))
-                    continue
+                case .integer(let i): negative = .literal(.integer(0 &- i))
+                case .real(let r): negative = .literal(.real(-r))
                 default: break
                 }
+                if negative != nil { advance(); advance() }
             }
-            base = .elvis(base, try selection())
+            base = .elvis(base, try selection(startingWith: negative))
         }
         return base
     }
 
-    /// selection := primary ( '.' name | '[' expression ']' )*
-    private mutating func selection() throws(ParseError) -> Expr {
-        var base = try primary()
+    /// selection := primary ( '.' name | '[' expression ']' )*; `start` stands for an operand
+    /// already read (the negative number after `?:`).
+    private mutating func selection(startingWith start: Expr? = nil) throws(ParseError) -> Expr {
+        var base: Expr
+        if let start { base = start } else { base = try primary() }
         while true {
             if take(".") {
                 let name = try attributeName("an attribute name after '.'")

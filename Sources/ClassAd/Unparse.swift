@@ -213,3 +213,4 @@ enum Unparser {
         if needsParentheses { out += ")" }
     }
 }
+

@@ -4,7 +4,8 @@
 // pinned down: `=?=` between a list and a scalar is FALSE; min/max hand back a lone element as it
 // is; `?:` binds tighter than unary operators and takes an operand on its right; substr and member
 // let UNDEFINED win over ERROR, regexp the reverse; strings read as numbers by prefix (strtod) and
-// always as reals; substr offsets are C ints; a name met in two nested ads at once is no cycle.
+// always as reals; substr offsets are C ints; a name met in two nested ads at once is no cycle;
+// a negative number after `?:` takes subscripts.
 @testable import ClassAd
 
 enum DifferentialCorpus {
@@ -39,6 +40,9 @@ enum DifferentialCorpus {
         .eval(#"substr(MY.n, 9223372036854775807)"#, my: #"[n = toUpper("abc")]"#, target: #"[]"#, type: "string", value: .text(#"C"#)),
         .eval(#"TARGET.Mem =!= (((-7 ?: TARGET.b) < (max({b, false}))) / ([p = [p = undefined; q = TARGET.Arch].a; q = max({Mem})].p))"#, my: #"[n = MY.n; a = [p = TRUE; q = MY.Mem].p; Arch = 9223372036854775807; Mem = +(0.0 - 10); b = 2]"#, target: #"[]"#, type: "boolean", value: .flag(true)),
         .eval(#"MY.a"#, my: #"[a = 1]"#, target: #"[]"#, type: "integer", value: .text(#"1"#)),
+        .eval(#"10 ?: -14[1]"#, my: nil, target: nil, type: "integer", value: .text(#"10"#)),
+        .eval(#"UNDEFINED ?: -1.5["p"]"#, my: nil, target: nil, type: "error", value: .none),
+        .eval(#"x ?: -1[0] ?: 3"#, my: nil, target: nil, type: "error", value: .none),
         .match(#"[Requirements = MY.n < TARGET.a || TARGET.c =?= "" || TARGET.b < 97.513; a = -7; b = -1; Rank = ceiling(floor("b,c"))]"#, #"[Mem = floor(TARGET.Mem); Arch = "a"; b = False; Requirements = (TARGET.b ? "x86_64" : a) =!= -0.1; c = {n}]"#, match: true, rank: "0.0"),
         .match(#"[Requirements = isUndefined(n =!= "b,c"); n = "Linux" > 79; Arch = [p = UNDEFINED; q = false].q; b = -9223372036854775807; Rank = (substr(TARGET.a, n, 0)) || TARGET.Arch]"#, #"[Arch = 1e+300; Requirements = {[p = -1; q = "b,c"].q, toLower(False), 1 > TARGET.Arch}; n = -1e+300]"#, match: false, rank: "1.0"),
         .match(#"[Rank = {error} =!= +"Linux"; c = a; a = TARGET.Arch ? 74.255 : -91.042; Requirements = TARGET.a < "b,c"]"#, #"[Mem = TARGET.a; Requirements = MY.a == TARGET.Mem; c = error is 9223372036854775807; a = 10]"#, match: false, rank: "1.0"),

@@ -68,6 +68,7 @@ struct ParserTests {
         "'odd name' + TARGET.'x y' + is_it",
         "(a ? b : c) ?: d",
         "-(x ?: 2) ?: (1 + 2) ?: (-3)",
+        "10 ?: -14[1] ?: -1.5[\"p\"].q",
         "strcat(\"\\\\\", 'q\\'')",
     ])
     func roundTrip(_ text: String) throws {

@@ -21,7 +21,7 @@ import sys
 import classad2
 
 NAMES = ["a", "b", "c", "Mem", "Arch", "n"]
-STRINGS = ["a", "A", "abc", "ABC", "", "x86_64", "X86_64", "Linux", "b,c", "a, b ,c"]
+STRINGS = ["a", "A", "abc", "ABC", "", "x86_64", "X86_64", "Linux", "b,c", "a, b ,c", "\u00e9t\u00c9", "tab\there", "12abc", "-3.5e1"]
 REALS = [0.0, -0.0, 0.5, -1.5, 2.25, 3.0, 1e300, -1e300, 1e-300, 0.1]
 INTS = [0, 1, 2, 3, -1, -7, 10, 1024, 9223372036854775807, -9223372036854775807]
 BINARY = ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!=", "=?=", "=!=", "is", "isnt", "&&", "||"]
@@ -56,7 +56,12 @@ class Grammar:
 
     def reference(self):
         name = self.r.choice(NAMES)
-        scope = self.r.choice(["", "", "MY.", "TARGET."])
+        k = self.r.randrange(10)
+        if k == 0:
+            name = name.upper()  # attribute names ignore case
+        elif k == 1:
+            name = "'" + name + "'"  # quoted attribute name
+        scope = self.r.choice(["", "", "MY.", "TARGET.", "my.", "target."])
         return scope + name
 
     def expr(self, depth):
@@ -78,8 +83,10 @@ class Grammar:
             return "%s ?: %s" % (self.sub(depth), self.sub(depth))
         if k < 76:
             return "{" + ", ".join(self.expr(depth - 1) for _ in range(self.r.randrange(4))) + "}"
-        if k < 79:
-            return "[p = %s; q = %s].%s" % (self.expr(depth - 1), self.expr(depth - 1), self.r.choice(["p", "q", "a"]))
+        if k < 78:
+            return "[p = %s; q = %s].%s" % (self.expr(depth - 1), self.expr(depth - 1), self.r.choice(["p", "q", "a", "P"]))
+        if k < 80:
+            return "%s[%s]" % (self.sub(depth), self.r.choice(["0", "1", "2", "-1", "\"p\"", self.expr(depth - 1)]))
         return self.call(depth)
 
     def sub(self, depth):
