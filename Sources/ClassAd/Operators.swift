@@ -58,7 +58,6 @@ enum Operators {
         case (.minus, .real(let r)): return .real(-r)
         case (.plus, .integer), (.plus, .real): return value
         case (.bitNot, .integer(let i)): return .integer(~i)
-        case (.bitNot, .boolean(let b)): return .boolean(!b)
         default: return .error
         }
     }
@@ -175,22 +174,24 @@ enum Operators {
     }
 
     private static func bitwise(_ op: BinaryOperator, _ left: Value, _ right: Value) -> Value {
-        if case .boolean(let x) = left, case .boolean(let y) = right {
-            switch op {
-            case .bitAnd: return .boolean(x && y)
-            case .bitOr: return .boolean(x || y)
-            case .bitXor: return .boolean(x != y)
-            default: return .error
-            }
-        }
+        // Integers only (booleans too are ERROR); `<<` and `>>>` take the count modulo 64, as x86-64 does.
         guard case .integer(let x) = left, case .integer(let y) = right else { return .error }
         switch op {
         case .bitAnd: return .integer(x & y)
         case .bitOr: return .integer(x | y)
         case .bitXor: return .integer(x ^ y)
         case .shiftLeft: return .integer(x &<< y)
-        case .shiftRight: return .integer(x &>> y)
-        default: return .integer(Int64(bitPattern: UInt64(bitPattern: x) &>> UInt64(bitPattern: y)))
+        case .shiftRight:
+            // HTCondor shifts a negative value one bit at a time, filling with the sign: a count of
+            // zero or less leaves it, 64 or more gives -1. A non-negative value shifts modulo 64.
+            if x >= 0 { return .integer(x &>> y) }
+            if y <= 0 { return .integer(x) }
+            return .integer(y >= 63 ? -1 : x >> y)
+        default:
+            // HTCondor's logical shift of a negative value: an arithmetic shift by the count modulo 64,
+            // masked by ~(-1 << ((64 - count) mod 64)); so `-1 >>> 64` is 0 while `5 >>> 64` is 5.
+            if x >= 0 { return .integer(x &>> y) }
+            return .integer((x &>> y) & ~(Int64(-1) &<< (64 &- y)))
         }
     }
 }

@@ -24,7 +24,8 @@ NAMES = ["a", "b", "c", "Mem", "Arch", "n"]
 STRINGS = ["a", "A", "abc", "ABC", "", "x86_64", "X86_64", "Linux", "b,c", "a, b ,c", "\u00e9t\u00c9", "tab\there", "12abc", "-3.5e1"]
 REALS = [0.0, -0.0, 0.5, -1.5, 2.25, 3.0, 1e300, -1e300, 1e-300, 0.1]
 INTS = [0, 1, 2, 3, -1, -7, 10, 1024, 9223372036854775807, -9223372036854775807]
-BINARY = ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!=", "=?=", "=!=", "is", "isnt", "&&", "||"]
+BINARY = ["+", "-", "*", "/", "%", "<", "<=", ">", ">=", "==", "!=", "=?=", "=!=", "is", "isnt", "&&", "||",
+          "&", "|", "^", "<<", ">>", ">>>"]
 REGEXES = ["a.*", "^a", "c$", "[a-c]+", "^[0-9]+$", "(ab|cd)", "a?b*c", "x86_", "^$", "[^a]", "\\\\d", "A"]
 # Function name -> argument-count choices (a wrong count now and then tests the ERROR answer).
 FUNCTIONS = {
@@ -41,6 +42,13 @@ def quote(s):
 class Grammar:
     def __init__(self, rng):
         self.r = rng
+        # Inside ads, list elements hold no references: classad2 evaluates a list's elements where
+        # the list is used, we where it is written (a documented difference).
+        self.plain_lists = False
+
+    def items(self, depth, count):
+        make = self.scalar if self.plain_lists else self.expr
+        return "{" + ", ".join(make(depth) for _ in range(count)) + "}"
 
     def literal(self):
         k = self.r.randrange(10)
@@ -76,13 +84,13 @@ class Grammar:
             op = self.r.choice(BINARY)
             return "%s %s %s" % (self.sub(depth), op, self.sub(depth))
         if k < 62:
-            return self.r.choice(["-", "!", "+"]) + self.sub(depth)
+            return self.r.choice(["-", "!", "+", "~"]) + self.sub(depth)
         if k < 67:
             return "%s ? %s : %s" % (self.sub(depth), self.sub(depth), self.sub(depth))
         if k < 71:
             return "%s ?: %s" % (self.sub(depth), self.sub(depth))
         if k < 76:
-            return "{" + ", ".join(self.expr(depth - 1) for _ in range(self.r.randrange(4))) + "}"
+            return self.items(depth - 1, self.r.randrange(4))
         if k < 78:
             return "[p = %s; q = %s].%s" % (self.expr(depth - 1), self.expr(depth - 1), self.r.choice(["p", "q", "a", "P"]))
         if k < 80:
@@ -116,16 +124,18 @@ class Grammar:
             if count == 3:
                 args[2] = quote(self.r.choice(["i", "", "I"]))
         if name in ("min", "max") and self.r.random() < 0.7:
-            args = ["{" + ", ".join(self.expr(depth - 1) for _ in range(self.r.randrange(4))) + "}"]
+            args = [self.items(depth - 1, self.r.randrange(4))]
         if name == "member" and count == 2 and self.r.random() < 0.6:
             args[1] = "{" + ", ".join(self.literal() for _ in range(self.r.randrange(4))) + "}"
         return "%s(%s)" % (name, ", ".join(args))
 
     def ad(self, depth, extra=()):
         attributes = []
+        self.plain_lists = True
         for name in NAMES:
             if self.r.random() < 0.6:
                 attributes.append("%s = %s" % (name, self.expr(self.r.randrange(depth + 1))))
+        self.plain_lists = False
         attributes.extend(extra)
         self.r.shuffle(attributes)
         return "[" + "; ".join(attributes) + "]"
