@@ -115,6 +115,11 @@ struct ParserTests {
             try ClassAdParser.parseExpression("\"" + String(repeating: "x", count: 1 << 20) + "\" ")
         }
         #expect(throws: ParseError.self) { try ClassAdParser.parseExpression(String(repeating: "9", count: 5000)) }
+        // The deepest accepted nesting parses, evaluates, prints and compares without exhausting the stack.
+        let deep = String(repeating: "(-", count: 240) + "1" + String(repeating: ")", count: 240)
+        let deepExpression = try ClassAdParser.parseExpression(deep)
+        #expect(Evaluator().evaluate(deepExpression) == .integer(1))
+        #expect(try ClassAdParser.parseExpression(deepExpression.description) == deepExpression)
         // A chain of operators is a tree as deep as it is long: 400 parse, 10,000 do not.
         #expect(try ClassAd.eval(Array(repeating: "1", count: 400).joined(separator: " + ")) == .integer(400))
         #expect(throws: ParseError.self) { try ClassAdParser.parseExpression(Array(repeating: "1", count: 10_000).joined(separator: " && ")) }
