@@ -40,9 +40,9 @@ extension Value {
 }
 
 extension MatchResult {
-    /// `{"index": …, "match": …, "rank": …}`.
+    /// `{"index": …, "match": …, "rank": …}`; an infinite rank (JSON has none) is null.
     public var json: String {
-        "{\"index\":\(index),\"match\":\(matches),\"rank\":\(rank.isFinite ? JSONText.real(rank) : "0")}"
+        "{\"index\":\(index),\"match\":\(matches),\"rank\":\(rank.isFinite ? JSONText.real(rank) : "null")}"
     }
 }
 
