@@ -129,6 +129,6 @@ struct MatchTests {
         #expect(try ClassAd.eval("[a = 1]").json == #"{"value":"[ a = 1 ]","type":"classad"}"#)
         #expect(MatchResult(index: 2, matches: true, rank: 1.5).json == #"{"index":2,"match":true,"rank":1.5}"#)
         #expect(MatchResult(index: 0, matches: false, rank: -.infinity).json == #"{"index":0,"match":false,"rank":null}"#)
-        #expect(Value.real(.infinity).json == #"{"value":"real("INF")","type":"real"}"#)
+        #expect(Value.real(.infinity).json == #"{"value":"real(\"INF\")","type":"real"}"#)
     }
 }
