@@ -16,7 +16,8 @@ build: deps
 demo: build
 	@scripts/demo.sh
 
-## make test: unit tests, the reference checks against eth-account / eth-abi, then web3.py against a
+## make test: unit tests, the reference checks against eth-account / eth-abi and HTCondor's classad2,
+## then web3.py against a
 ## running node (the PoCo flow end to end, and kill -9 in the middle of a transaction stream).
 test: unit-test interop node-test
 
@@ -28,6 +29,7 @@ unit-test:
 interop:
 	@scripts/install-deps.sh test
 	@Tests/Interop/run.sh --cases $(INTEROP_CASES)
+	@Tests/Interop/classad-test.sh --cases $(INTEROP_CASES)
 
 node-test:
 	@scripts/install-deps.sh test

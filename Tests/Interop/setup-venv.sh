@@ -3,7 +3,7 @@
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 venv="$here/.venv"
-stamp="$venv/.installed-v2"
+stamp="$venv/.installed-v3"
 if [ ! -f "$stamp" ]; then
   python3 -m venv "$venv" >&2
   "$venv/bin/pip" install -q --disable-pip-version-check -r "$here/requirements.txt" >&2

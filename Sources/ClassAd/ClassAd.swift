@@ -1,1 +1,0 @@
-// The ClassAd language: see docs/classad.md (issue #5).
