@@ -17,8 +17,8 @@ demo: build
 	@scripts/demo.sh
 
 ## make test: unit tests, the reference checks against eth-account / eth-abi and HTCondor's classad2,
-## then web3.py against a
-## running node (the PoCo flow end to end, and kill -9 in the middle of a transaction stream).
+## then web3.py against a running node (the PoCo flow end to end, and kill -9 in the middle of a
+## transaction stream).
 test: unit-test interop node-test
 
 unit-test:
