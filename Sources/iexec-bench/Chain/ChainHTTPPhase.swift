@@ -61,7 +61,7 @@ extension ChainSuite {
                 let label = pace.map { "HTTP paced at \(Int($0)) tx/s" } ?? "JSON-RPC over HTTP, SQLite ledger"
                 var extra: [String: any Sendable] = ["batch": batch, "connections": connections]
                 if let pace { extra["pace"] = pace }
-                return summarize(label, total: workload.raws.count, elapsed: elapsed, latencies: latencies, blocks: blocks,
+                return summarize(label, workload: workload, elapsed: elapsed, latencies: latencies, blocks: blocks,
                                  extra: extra)
             }
         }

@@ -147,7 +147,7 @@ struct ChainSuite {
             let elapsed = clock.now - start
             let latencies = latencies(sent: sendTimes, hashes: workload.hashes, commits: commits)
             group.cancelAll()
-            return summarize("in-process node, SQLite ledger", total: total, elapsed: elapsed, latencies: latencies,
+            return summarize("in-process node, SQLite ledger", workload: workload, elapsed: elapsed, latencies: latencies,
                              blocks: blocks, extra: ["batch": batch])
         }
     }
@@ -175,12 +175,13 @@ struct ChainSuite {
     }
 
     /// Throughput and latency percentiles of one run.
-    func summarize(_ label: String, total: Int, elapsed: Duration, latencies: [Duration], blocks: Int,
+    func summarize(_ label: String, workload: ChainWorkload, elapsed: Duration, latencies: [Duration], blocks: Int,
                    extra: [String: any Sendable]) -> [BenchResult] {
+        let total = workload.raws.count
         var fields = extra
         fields["transactions"] = total
         fields["blocks"] = blocks
-        fields["senders"] = senders
+        fields["senders"] = workload.senders
         let p50 = latencies.isEmpty ? 0 : latencies[latencies.count / 2].inSeconds * 1000
         let p99 = latencies.isEmpty ? 0 : latencies[latencies.count * 99 / 100].inSeconds * 1000
         return [

@@ -11,6 +11,8 @@ struct ChainWorkload {
     }
 
     let genesis: Genesis
+    /// How many accounts sign the transactions.
+    let senders: Int
     /// Every transaction's raw bytes, interleaved across senders (round robin by nonce), so that
     /// batches carry many senders and every nonce is sent after its predecessor.
     let raws: [[UInt8]]
@@ -54,7 +56,8 @@ struct ChainWorkload {
         for nonce in 0..<perSender { for chain in chains { ordered.append(chain[nonce]) } }
         var mix: [Kind: Int] = [:]
         for nonce in 0..<perSender { mix[Kind.allCases[nonce % Kind.allCases.count], default: 0] += senders }
-        return ChainWorkload(genesis: genesis, raws: ordered.map(\.rawBytes), hashes: ordered.map(\.hash), mix: mix)
+        return ChainWorkload(genesis: genesis, senders: senders, raws: ordered.map(\.rawBytes),
+                             hashes: ordered.map(\.hash), mix: mix)
     }
 
     private static func transaction(_ kind: Kind, nonce: UInt64, key: PrivateKey, peer: Address,
