@@ -84,7 +84,7 @@ let package = Package(
         .executableTarget(
             name: "iexec",
             dependencies: [
-                "Ethereum", "PoCo", "Chain", "Ledger", "Server",
+                "Ethereum", "PoCo", "Chain", "Ledger", "Server", "ClassAd",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -148,7 +148,7 @@ let package = Package(
         ),
         .testTarget(
             name: "iexecTests",
-            dependencies: ["iexec", "Ethereum", "PoCo", "Chain", "Ledger", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["iexec", "Ethereum", "PoCo", "Chain", "Ledger", "ClassAd", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
     ]
