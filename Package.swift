@@ -92,7 +92,7 @@ let package = Package(
         .executableTarget(
             name: "iexec-bench",
             dependencies: [
-                "Ethereum", "PoCo", "Chain", "Ledger", "Server", "CSecp256k1",
+                "Ethereum", "PoCo", "Chain", "Ledger", "Server", "ClassAd", "CSecp256k1",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings

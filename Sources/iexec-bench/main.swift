@@ -1,11 +1,12 @@
 import Foundation
 
 /// `iexec-bench <suite>`: runs one benchmark suite in this (release) build and prints its table,
-/// then one JSON object per result. Suites: chain (--senders --per-sender --batch), crypto, poco, sabotage (--help),
+/// then one JSON object per result. Suites: chain (--senders --per-sender --batch), classad, crypto, poco, sabotage (--help),
 /// soak (--ops N --seed S).
 let arguments = CommandLine.arguments.dropFirst()
 let suites: [String: () async throws -> [BenchResult]] = [
     "chain": { try await ChainSuite(arguments: Array(arguments.dropFirst())).run() },
+    "classad": { try ClassAdSuite().run() },
     "crypto": { try CryptoSuite().run() },
     "poco": { try PoCoSuite().run() },
     "sabotage": { try SabotageSuite(arguments: Array(arguments.dropFirst())).run() },
