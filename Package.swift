@@ -16,6 +16,7 @@ let package = Package(
         .library(name: "Chain", targets: ["Chain"]),
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "ClassAd", targets: ["ClassAd"]),
+        .library(name: "Storage", targets: ["Storage"]),
         .library(name: "Server", targets: ["Server"]),
         .executable(name: "iexec", targets: ["iexec"]),
         .executable(name: "iexec-bench", targets: ["iexec-bench"]),
@@ -61,6 +62,12 @@ let package = Package(
         // The ClassAd language (HTCondor's matchmaking): parser, evaluator, matching, diagnostics. No I/O.
         .target(
             name: "ClassAd",
+            swiftSettings: strictSettings
+        ),
+        // Content-addressed blob storage: ids (CIDv1, chunked roots), the filesystem store, verified transfer.
+        .target(
+            name: "Storage",
+            dependencies: ["Ethereum", .product(name: "Crypto", package: "swift-crypto")],
             swiftSettings: strictSettings
         ),
         // The ledger on SQLite (GRDB, WAL): blocks, transactions, receipts, indexed logs, state,
@@ -135,6 +142,11 @@ let package = Package(
         .testTarget(
             name: "ClassAdTests",
             dependencies: ["ClassAd"],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "StorageTests",
+            dependencies: ["Storage", "Ethereum"],
             swiftSettings: strictSettings
         ),
         .testTarget(

@@ -1,0 +1,1 @@
+// Content-addressed blob storage (issue #6): see docs/storage.md.
