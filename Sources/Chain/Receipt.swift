@@ -47,23 +47,42 @@ public struct Receipt: Sendable, Hashable {
     public var logsBloom: LogsBloom { LogsBloom(logs: logs) }
 
     /// The receipt's RLP list `[status, cumulativeGasUsed, logsBloom, logs]`.
-    public var rlpItem: RLP.Item {
+    public var rlpItem: RLP.Item { rlpItem(bloom: logsBloom) }
+
+    private func rlpItem(bloom: LogsBloom) -> RLP.Item {
         .list([
             .bytes(succeeded ? [1] : []),
             .uint(cumulativeGasUsed),
-            .bytes(logsBloom.bytes),
+            .bytes(bloom.bytes),
             .list(logs.map(\.rlpItem)),
         ])
     }
 
     /// The consensus encoding: the value stored under RLP(index) in the receipts trie.
-    public var encoded: [UInt8] {
-        let body = RLP.encode(rlpItem)
+    public var encoded: [UInt8] { encoded(bloom: logsBloom) }
+
+    /// The encoding with the receipt's bloom already computed (it costs a Keccak per address and topic).
+    func encoded(bloom: LogsBloom) -> [UInt8] {
+        let body = RLP.encode(rlpItem(bloom: bloom))
         return type == .legacy ? body : [type.rawValue] + body
     }
 
     /// The `receiptsRoot` of a block whose receipts are `receipts`, in transaction order.
     public static func root(of receipts: [Receipt]) -> Hash32 {
         MerklePatriciaTrie.orderedRoot(receipts.map(\.encoded))
+    }
+
+    /// The `receiptsRoot` and the block's `logsBloom` (the union of the receipts'), each receipt's
+    /// bloom computed once for both.
+    public static func rootAndBloom(of receipts: [Receipt]) -> (root: Hash32, bloom: LogsBloom) {
+        var union = LogsBloom()
+        var encodings: [[UInt8]] = []
+        encodings.reserveCapacity(receipts.count)
+        for receipt in receipts {
+            let bloom = receipt.logsBloom
+            union.formUnion(bloom)
+            encodings.append(receipt.encoded(bloom: bloom))
+        }
+        return (MerklePatriciaTrie.orderedRoot(encodings), union)
     }
 }

@@ -70,4 +70,13 @@ import Testing
         for bloom in blooms { formed.formUnion(bloom) }
         #expect(formed == union)
     }
+
+    /// The sealing shortcut gives the same root (py-trie's) and the same union (eth-bloom's).
+    @Test func rootAndBloomTogether() throws {
+        let receipts = try (0..<8).map(Self.receipt)
+        let (root, bloom) = Receipt.rootAndBloom(of: receipts)
+        #expect(root == (try Hash32(hex: "0x388e4651dc8f20d3e89e8e2472624f16b9c1870036edc9ef2e1d4251f77ccafe")))
+        #expect(bloom == receipts.map(\.logsBloom).reduce(LogsBloom.empty) { $0.union($1) })
+        #expect(Receipt.rootAndBloom(of: []) == (MerklePatriciaTrie.emptyRoot, LogsBloom.empty))
+    }
 }

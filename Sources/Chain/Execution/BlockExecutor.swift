@@ -248,12 +248,11 @@ public struct BlockBuilder: Sendable {
     public func seal(world: inout WorldState) -> BlockCommit {
         let stateChanges = tracker.stateChanges()
         world.commit(stateChanges)
-        var bloom = LogsBloom()
-        for transaction in included { for log in transaction.outcome.logs { bloom.add(log) } }
+        let (receiptsRoot, bloom) = Receipt.rootAndBloom(of: included.map(\.receipt))
         let header = BlockHeader(
             parentHash: environment.parentHash, miner: environment.miner, stateRoot: world.stateRoot(),
             transactionsRoot: MerklePatriciaTrie.orderedRoot(included.map(\.transaction.rawBytes)),
-            receiptsRoot: Receipt.root(of: included.map(\.receipt)), logsBloom: bloom,
+            receiptsRoot: receiptsRoot, logsBloom: bloom,
             number: environment.number, gasLimit: environment.gasLimit, gasUsed: cumulativeGas,
             timestamp: environment.timestamp)
         let block = SealedBlock(header: header, transactions: included, balanceOverrides: overrides)
