@@ -54,7 +54,8 @@ public enum ChunkTree {
     public static func chunkRange(index: Int, totalLength: UInt64) -> Range<UInt64>? {
         guard index >= 0, index < chunkCount(totalLength: totalLength) else { return nil }
         let start = UInt64(index) * UInt64(chunkSize)
-        return start..<min(start + UInt64(chunkSize), totalLength)
+        // Subtracting first: a length taken from a peer's proof may be close to UInt64.max.
+        return start..<(start + min(UInt64(chunkSize), totalLength - start))
     }
 
     /// The root over `leaves` (non-empty).
