@@ -1,6 +1,12 @@
 // Content-addressed blob storage (issue #6): see docs/storage.md.
 import Ethereum
 import Foundation
+import Synchronization
+
+/// Serializes the commit phase of writes (existence check and renames) within one process.
+private final class CommitLock: Sendable {
+    let mutex = Mutex<Void>(())
+}
 
 /// A ``BlobStore`` in a directory.
 ///
@@ -8,11 +14,15 @@ import Foundation
 /// (32 bytes per chunk), `tmp/` (writes in progress). A write goes to `tmp/`, is hashed as it goes,
 /// flushed, then renamed into place: sidecars first, the blob last, so a blob file exists only
 /// complete, under its true id, and never without the metadata that may make it private.
+/// One process per directory: the commit lock is in memory.
 public struct FileBlobStore: BlobStore {
     /// The store's directory.
     public let root: URL
     /// The largest blob accepted, in bytes.
     public let sizeLimit: UInt64
+    // Without it two writers of the same bytes could interleave their renames and leave the
+    // second one's (say, public) metadata beside the first one's private blob.
+    private let commitLock = CommitLock()
 
     private var blobsDirectory: URL { root.appendingPathComponent("blobs", isDirectory: true) }
     private var tempDirectory: URL { root.appendingPathComponent("tmp", isDirectory: true) }
@@ -62,8 +72,6 @@ public struct FileBlobStore: BlobStore {
         }
         let (id, leaves) = hasher.finalizeWithLeaves()
         if let expected, expected != id { throw .idMismatch(expected: expected, actual: id) }
-        if let existing = try? metadata(of: id) { return (id, existing) }
-
         let metadata = BlobMetadata(size: hasher.totalLength, readers: readers)
         let metaBytes: Data
         do { metaBytes = try JSONEncoder().encode(metadata) } catch {
@@ -71,10 +79,13 @@ public struct FileBlobStore: BlobStore {
         }
         try write(metaBytes, to: tempMeta)
         try write(Data(leaves.joined()), to: tempLeaves)
-        try move(tempMeta, to: metaURL(id))
-        try move(tempLeaves, to: leavesURL(id))
-        try move(tempBlob, to: blobURL(id))
-        return (id, metadata)
+        return try commitLock.mutex.withLock { _ throws(BlobStoreError) in
+            if let existing = try? self.metadata(of: id) { return (id, existing) }
+            try move(tempMeta, to: metaURL(id))
+            try move(tempLeaves, to: leavesURL(id))
+            try move(tempBlob, to: blobURL(id))
+            return (id, metadata)
+        }
     }
 
     private func write(_ data: Data, to url: URL) throws(BlobStoreError) {

@@ -1,6 +1,7 @@
 // Content-addressed blob storage (issue #6): see docs/storage.md.
 import Ethereum
 import Foundation
+import Synchronization
 import Testing
 @testable import Storage
 
@@ -108,6 +109,22 @@ struct BlobStoreTests {
             let json = try String(contentsOf: root.appendingPathComponent("blobs/\(id).meta"), encoding: .utf8)
             #expect(json.contains(Self.reader.lowercaseHex))
         }
+    }
+
+    /// Concurrent writers of the same bytes: one copy wins and every writer is told its metadata.
+    @Test(arguments: Backend.allCases)
+    func concurrentSameBytes(backend: Backend) throws {
+        let (store, root) = try makeStore(backend)
+        defer { root.map { try? FileManager.default.removeItem(at: $0) } }
+        let blob = patternBlob(count: 5000)
+        let results = Mutex<[BlobMetadata]>([])
+        DispatchQueue.concurrentPerform(iterations: 8) { writer in
+            let readers = writer.isMultiple(of: 2) ? [] : [Self.reader]
+            if let stored = try? store.put(blob, readers: readers) { results.withLock { $0.append(stored.metadata) } }
+        }
+        let stored = try store.metadata(of: ContentID.of(blob))
+        #expect(results.withLock { $0 } == [BlobMetadata](repeating: stored, count: 8))
+        if let root { #expect(try directoryContents(root.appendingPathComponent("tmp")) == []) }
     }
 
     /// A crash after the sidecars were renamed but before the blob: no blob under the id.

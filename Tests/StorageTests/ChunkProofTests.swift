@@ -77,3 +77,23 @@ struct ChunkProofTests {
         }
     }
 }
+
+@Suite("ChunkProof hostile input")
+struct ChunkProofHostileTests {
+    /// A peer's proof may claim any length: no overflow, just a refusal.
+    @Test func hugeClaimedLength() throws {
+        let id = ContentID.of(patternBlob(count: 2 * ChunkTree.chunkSize))
+        let count = ChunkTree.chunkCount(totalLength: .max)
+        #expect(count == Int(UInt64.max / UInt64(ChunkTree.chunkSize)) + 1)
+        #expect(throws: ChunkProofError.wrongChunkLength(index: count - 1, expected: UInt64(ChunkTree.chunkSize - 1), actual: 1)) {
+            try ChunkProof(index: count - 1, totalLength: .max, siblings: []).verify(chunk: [1], against: id)
+        }
+        #expect(throws: ChunkProofError.indexOutOfRange(index: -1, chunkCount: 2)) {
+            try ChunkProof(index: -1, totalLength: UInt64(2 * ChunkTree.chunkSize), siblings: []).verify(chunk: [], against: id)
+        }
+        #expect(throws: ChunkProofError.wrongPathLength(index: 0)) {
+            try ChunkProof(index: 0, totalLength: UInt64(2 * ChunkTree.chunkSize), siblings: [[1, 2]])
+                .verify(chunk: [UInt8](repeating: 0, count: ChunkTree.chunkSize), against: id)
+        }
+    }
+}
