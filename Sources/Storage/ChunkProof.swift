@@ -66,6 +66,10 @@ public enum ChunkProofError: Error, Equatable, Sendable, CustomStringConvertible
     case wrongPathLength(index: Int)
     /// The chunk and path lead to a different digest than the id's.
     case digestMismatch(index: Int)
+    /// A manifest has a different number of leaves than its total length implies.
+    case wrongLeafCount(expected: Int, actual: Int)
+    /// A manifest's leaves and length do not rebuild the id.
+    case manifestMismatch
 
     /// One line saying what is wrong and where.
     public var description: String {
@@ -74,6 +78,8 @@ public enum ChunkProofError: Error, Equatable, Sendable, CustomStringConvertible
         case .wrongChunkLength(let index, let expected, let actual): "chunk \(index): \(actual) bytes, expected \(expected)"
         case .wrongPathLength(let index): "chunk \(index): sibling path has the wrong number or size of hashes"
         case .digestMismatch(let index): "chunk \(index): does not hash to the id's digest"
+        case .wrongLeafCount(let expected, let actual): "manifest: \(actual) leaves, expected \(expected)"
+        case .manifestMismatch: "manifest: leaves and length do not rebuild the id"
         }
     }
 }
