@@ -1,1 +1,0 @@
-// Content-addressed blob storage (issue #6): see docs/storage.md.

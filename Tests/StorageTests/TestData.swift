@@ -1,0 +1,18 @@
+// Content-addressed blob storage (issue #6): see docs/storage.md.
+
+/// Deterministic test blobs: byte i is i mod 251 (the pattern the Python reference used).
+func patternBlob(count: Int) -> [UInt8] {
+    (0..<count).map { UInt8($0 % 251) }
+}
+
+/// A small deterministic generator (SplitMix64) so random piece sizes are reproducible.
+struct SplitMix64: RandomNumberGenerator {
+    var state: UInt64
+    mutating func next() -> UInt64 {
+        state &+= 0x9E37_79B9_7F4A_7C15
+        var z = state
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
+    }
+}
