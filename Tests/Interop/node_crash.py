@@ -19,16 +19,15 @@ import argparse
 import json
 import os
 import random
-import shutil
 import sys
-import tempfile
 import threading
 import time
 import urllib.error
 
 from eth_abi import decode as abi_decode
 
-from node_support import Checks, Failure, Node, dev_accounts, free_port, parse_info, post, rpc, verify
+from node_support import (Checks, Failure, Node, dev_accounts, free_port, parse_info, post, rpc, run_in_workdir,
+                          verify)
 from poco_support import DEV_BALANCE, DEV_CHAIN_ID, NRLC
 
 DEPOSIT = bytes.fromhex("d0e30db0")
@@ -286,20 +285,7 @@ def main():
     parser.add_argument("--port", type=int, default=0, help="the node's port (default: a free one)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir and node log")
     args = parser.parse_args()
-    args.iexec = os.path.abspath(args.iexec)
-    if not os.access(args.iexec, os.X_OK):
-        sys.exit(f"crash: {args.iexec} is not an executable (build it first: swift build)")
-    work = tempfile.mkdtemp(prefix="iexec-node-crash-")
-    try:
-        passed, (acked, mined, pending) = run_crash(args, work)
-    except Failure as error:
-        print(f"crash: FAILED: {error}", file=sys.stderr)
-        if args.keep:
-            print(f"crash: data and log kept in {work}", file=sys.stderr)
-        sys.exit(1)
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
+    passed, (acked, mined, pending) = run_in_workdir("crash", args, lambda work: run_crash(args, work))
     print(f"crash: acked {acked}, mined {mined}, pending {pending}, lost 0 ({passed} checks passed)")
 
 

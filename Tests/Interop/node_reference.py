@@ -19,9 +19,7 @@ import argparse
 import hashlib
 import json
 import os
-import shutil
 import sys
-import tempfile
 import time
 
 from eth_abi import encode as abi_encode
@@ -30,7 +28,8 @@ from eth_utils import keccak
 from web3 import Web3
 from web3.exceptions import ContractLogicError, Web3RPCError
 
-from node_support import Checks, Client, Failure, Node, Subscriber, dev_accounts, free_port, parse_info, verify
+from node_support import (Checks, Client, Failure, Node, Subscriber, dev_accounts, free_port, parse_info,
+                          run_in_workdir, verify)
 from poco_support import (DEV_ACCOUNT_0, DEV_ACCOUNT_1, DEV_BALANCE, DEV_CHAIN_ID, KITTY, NRLC, POCO_ABI, TOPIC,
                           ZERO32, ZERO_ADDRESS, authorization, block_hash_of, check_abi_tables, check_vectors,
                           deal_id, decoded_logs, domain_separator, hx, logs_bloom, norm_log, norm_ws_log,
@@ -532,20 +531,8 @@ def main():
     parser.add_argument("--port", type=int, default=0, help="the node's port (default: a free one)")
     parser.add_argument("--keep", action="store_true", help="keep the temporary data dir and node log")
     args = parser.parse_args()
-    args.iexec = os.path.abspath(args.iexec)
-    if not os.access(args.iexec, os.X_OK):
-        sys.exit(f"node reference: {args.iexec} is not an executable (build it first: swift build)")
-    work = tempfile.mkdtemp(prefix="iexec-node-reference-")
-    try:
-        passed = run_reference(args, work)
-    except (Failure, ContractLogicError, Web3RPCError) as error:
-        print(f"node reference: FAILED: {error}", file=sys.stderr)
-        if args.keep:
-            print(f"node reference: data and log kept in {work}", file=sys.stderr)
-        sys.exit(1)
-    finally:
-        if not args.keep:
-            shutil.rmtree(work, ignore_errors=True)
+    passed = run_in_workdir("node reference", args, lambda work: run_reference(args, work),
+                            failures=(ContractLogicError, Web3RPCError))
     print(f"node reference: {passed} checks passed")
 
 

@@ -5,9 +5,13 @@ WebSocket Subscriber, the dev accounts and the web3.py Client.
 from __future__ import annotations
 
 import json
+import os
+import shutil
 import signal
 import socket
 import subprocess
+import sys
+import tempfile
 import threading
 import time
 import urllib.error
@@ -79,6 +83,26 @@ class Node:
                 return b"\n".join(f.read().splitlines()[-lines:]).decode(errors="replace")
         except OSError:
             return "(no output)"
+
+
+def run_in_workdir(name, args, run, failures=()):
+    """Checks `args.iexec`, runs `run(work)` in a fresh temporary folder and returns its result;
+    a `Failure` (or one of `failures`) prints "<name>: FAILED: …" and exits 1. The folder is removed
+    unless `args.keep`, in which case a failure says where it is."""
+    args.iexec = os.path.abspath(args.iexec)
+    if not os.access(args.iexec, os.X_OK):
+        sys.exit(f"{name}: {args.iexec} is not an executable (build it first: swift build)")
+    work = tempfile.mkdtemp(prefix=f"iexec-{name.replace(' ', '-')}-")
+    try:
+        return run(work)
+    except (Failure, *failures) as error:
+        print(f"{name}: FAILED: {error}", file=sys.stderr)
+        if args.keep:
+            print(f"{name}: data and log kept in {work}", file=sys.stderr)
+        sys.exit(1)
+    finally:
+        if not args.keep:
+            shutil.rmtree(work, ignore_errors=True)
 
 
 class Failure(Exception):
