@@ -216,7 +216,7 @@ def case_typed(g):
     types, names = {}, []
     for index in range(g.r.randrange(1, 4)):
         name = g.r.choice(["Mail", "Person", "Asset", "Order", "Zeta", "Alpha"]) + str(index)
-        fields, used = [], set()
+        fields = []
         for field_index in range(g.r.randrange(1, 6)):
             kind = g.r.choice(ATOMIC + names) if names and g.r.randrange(3) == 0 else g.r.choice(ATOMIC)
             if g.r.randrange(5) == 0:
