@@ -61,7 +61,7 @@ extension ChainNode {
             throw .insufficientFunds(sender: sender, balance: balance, value: request.value)
         }
         guard case .poco(let pocoCall) = call else { return (call, nil) }
-        let blockTime = max(clock() &+ timeOffset, head.header.timestamp)
+        let blockTime = nextBlockTimestamp
         do throws(PoCoError) {
             let receipt = try world.engine.simulate(pocoCall, CallContext(sender: sender, value: request.value, blockTime: blockTime))
             return (call, receipt)

@@ -143,7 +143,7 @@ extension ChainNode {
         guard force || !batch.isEmpty || !pendingOverrides.isEmpty else { return nil }
         let environment = BlockEnvironment(
             number: head.number + 1, parentHash: head.hash,
-            timestamp: max(clock() &+ timeOffset, head.header.timestamp), miner: configuration.miner,
+            timestamp: nextBlockTimestamp, miner: configuration.miner,
             gasLimit: configuration.blockGasLimit)
         // Taken now: an override arriving while this block executes belongs to the next one.
         let overrides = pendingOverrides
@@ -179,6 +179,10 @@ extension ChainNode {
         if mempool.count > 0 { signalWork() }
         return head
     }
+
+    /// The timestamp a block sealed now gets: the clock plus the `evm_increaseTime` offset, never
+    /// below the head's (what calls simulated now see as `block.timestamp` too).
+    var nextBlockTimestamp: UInt64 { max(clock() &+ timeOffset, head.header.timestamp) }
 
     /// Transactions executed between two yields of the actor.
     static let executionSlice = 256

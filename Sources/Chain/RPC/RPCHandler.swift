@@ -111,14 +111,10 @@ public struct RPCHandler: Sendable {
                     if sent == nil { sent = await sendRawTransactions(parsed) }
                     result = sent?[index] ?? .failure(.internalError("no result for request \(index)"))
                     admission += clock.now - start
-                    if case .failure = result { admitted.append(false) } else { admitted.append(true) }
+                    admitted.append(!Self.failed(result))
                 } else {
                     result = await call(method: request.method, params: request.params, session: session)
-                    if case .failure = result {
-                        observer?(RPCObservation(method: request.method, failed: true, duration: clock.now - start))
-                    } else {
-                        observer?(RPCObservation(method: request.method, failed: false, duration: clock.now - start))
-                    }
+                    observer?(RPCObservation(method: request.method, failed: Self.failed(result), duration: clock.now - start))
                 }
                 if let id = request.id { responses.append(Self.response(id: id, result)) }
             }
@@ -130,6 +126,12 @@ public struct RPCHandler: Sendable {
             }
         }
         return responses
+    }
+
+    /// Whether a request was answered with an error.
+    private static func failed(_ result: Result<JSONValue, RPCError>) -> Bool {
+        if case .failure = result { return true }
+        return false
     }
 
     /// Admits every `eth_sendRawTransaction` of a batch in one node call; results by batch index.
