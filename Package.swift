@@ -17,6 +17,8 @@ let package = Package(
         .library(name: "Ledger", targets: ["Ledger"]),
         .library(name: "ClassAd", targets: ["ClassAd"]),
         .library(name: "Storage", targets: ["Storage"]),
+        .library(name: "Market", targets: ["Market"]),
+        .library(name: "Client", targets: ["Client"]),
         .library(name: "Server", targets: ["Server"]),
         .executable(name: "iexec", targets: ["iexec"]),
         .executable(name: "iexec-bench", targets: ["iexec-bench"]),
@@ -77,11 +79,27 @@ let package = Package(
             dependencies: ["Ethereum", "PoCo", "Chain", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
-        // Hummingbird composition: JSON-RPC over HTTP and WebSocket, /info, /metrics.
+        // The order book: signed orders validated against the chain, kept in SQLite, status from
+        // the chain's logs, matching advice.
+        .target(
+            name: "Market",
+            dependencies: ["Ethereum", "PoCo", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        // Typed HTTP clients of the node's services: market, storage (verified download, resume).
+        .target(
+            name: "Client",
+            dependencies: [
+                "Ethereum", "PoCo", "Storage", "Market",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Hummingbird composition: JSON-RPC over HTTP and WebSocket, market, storage, /info, /metrics.
         .target(
             name: "Server",
             dependencies: [
-                "Ethereum", "PoCo", "Chain", "Ledger",
+                "Ethereum", "PoCo", "Chain", "Ledger", "Market", "Storage",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -91,7 +109,7 @@ let package = Package(
         .executableTarget(
             name: "iexec",
             dependencies: [
-                "Ethereum", "PoCo", "Chain", "Ledger", "Server", "ClassAd",
+                "Ethereum", "PoCo", "Chain", "Ledger", "Server", "ClassAd", "Market", "Storage", "Client",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -99,7 +117,8 @@ let package = Package(
         .executableTarget(
             name: "iexec-bench",
             dependencies: [
-                "Ethereum", "PoCo", "Chain", "Ledger", "Server", "ClassAd", "CSecp256k1",
+                "Ethereum", "PoCo", "Chain", "Ledger", "Server", "ClassAd", "CSecp256k1", "Market", "Storage",
+                "Client",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings
@@ -150,9 +169,22 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "MarketTests",
+            dependencies: ["Market", "PoCo", "Ethereum", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "ClientTests",
+            dependencies: [
+                "Client", "Server", "Market", "Storage", "Chain", "Ledger", "Ethereum", "PoCo", "ChainTestSupport",
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "ServerTests",
             dependencies: [
-                "Server", "Chain", "Ledger", "Ethereum", "PoCo", "ChainTestSupport",
+                "Server", "Chain", "Ledger", "Ethereum", "PoCo", "ChainTestSupport", "Market", "Storage",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],

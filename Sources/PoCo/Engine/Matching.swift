@@ -81,40 +81,60 @@ extension PoCoEngine {
     }
 
     /// Checks 0x00–0x1b: category, trust, prices, tag, and that every order accepts the others.
-    /// Returns the deal's tag. The dataset order's fields are checked even when the request has no
-    /// dataset, as iExec does (an all-zero dataset order passes them).
+    /// Returns the deal's tag; throws the first check that fails.
     private func checkCompatibility(_ apporder: AppOrder, _ datasetorder: DatasetOrder,
                                     _ workerpoolorder: WorkerpoolOrder, _ requestorder: RequestOrder)
         throws(PoCoError) -> Hash32 {
-        func require(_ condition: Bool, _ check: MatchOrdersCheck) throws(PoCoError) {
-            if !condition { throw .matchOrders(check) }
+        let (tag, failures) = compatibility(apporder, datasetorder, workerpoolorder, requestorder)
+        if let first = failures.first { throw .matchOrders(first) }
+        return tag
+    }
+
+    /// Every one of matchOrders' compatibility checks (0x00–0x1b: category, trust, prices, tag,
+    /// and that every order accepts the others) that the four orders fail, in iExec's order;
+    /// empty when they fit. The market uses it to explain why orders do not match; matchOrders
+    /// reverts with the first.
+    public func compatibilityFailures(_ apporder: AppOrder, _ datasetorder: DatasetOrder,
+                                      _ workerpoolorder: WorkerpoolOrder, _ requestorder: RequestOrder)
+        -> [MatchOrdersCheck] {
+        compatibility(apporder, datasetorder, workerpoolorder, requestorder).failures
+    }
+
+    /// The deal's tag and the failed checks. The dataset order's fields are checked even when the
+    /// request has no dataset, as iExec does (an all-zero dataset order passes them).
+    private func compatibility(_ apporder: AppOrder, _ datasetorder: DatasetOrder,
+                               _ workerpoolorder: WorkerpoolOrder, _ requestorder: RequestOrder)
+        -> (tag: Hash32, failures: [MatchOrdersCheck]) {
+        var failures: [MatchOrdersCheck] = []
+        func require(_ condition: Bool, _ check: MatchOrdersCheck) {
+            if !condition { failures.append(check) }
         }
-        try require(requestorder.category == workerpoolorder.category, .categoryMismatch)
-        try require(requestorder.category < state.uint(.categoryCount), .categoryUnknown)
-        try require(requestorder.trust <= workerpoolorder.trust, .trustTooHigh)
-        try require(requestorder.appmaxprice >= apporder.appprice, .appPriceTooHigh)
-        try require(requestorder.datasetmaxprice >= datasetorder.datasetprice, .datasetPriceTooHigh)
-        try require(requestorder.workerpoolmaxprice >= workerpoolorder.workerpoolprice, .workerpoolPriceTooHigh)
+        require(requestorder.category == workerpoolorder.category, .categoryMismatch)
+        require(requestorder.category < state.uint(.categoryCount), .categoryUnknown)
+        require(requestorder.trust <= workerpoolorder.trust, .trustTooHigh)
+        require(requestorder.appmaxprice >= apporder.appprice, .appPriceTooHigh)
+        require(requestorder.datasetmaxprice >= datasetorder.datasetprice, .datasetPriceTooHigh)
+        require(requestorder.workerpoolmaxprice >= workerpoolorder.workerpoolprice, .workerpoolPriceTooHigh)
 
         let tag = Tag.union(apporder.tag, Tag.ignoringTeeFrameworks(datasetorder.tag), requestorder.tag)
-        try require(Tag.isSubset(tag, of: workerpoolorder.tag), .tagNotSupported)
-        try require(Tag.teeBit(tag) == Tag.teeBit(apporder.tag), .teeBitNotFromApp)
+        require(Tag.isSubset(tag, of: workerpoolorder.tag), .tagNotSupported)
+        require(Tag.teeBit(tag) == Tag.teeBit(apporder.tag), .teeBitNotFromApp)
 
-        try require(requestorder.app == apporder.app, .appMismatch)
-        try require(requestorder.dataset == datasetorder.dataset, .datasetMismatch)
-        try require(authorizes(requestorder.workerpool, workerpoolorder.workerpool), .workerpoolRestricted)
-        try require(authorizes(apporder.datasetrestrict, datasetorder.dataset), .appOrderDatasetRestricted)
-        try require(authorizes(apporder.workerpoolrestrict, workerpoolorder.workerpool), .appOrderWorkerpoolRestricted)
-        try require(authorizes(apporder.requesterrestrict, requestorder.requester), .appOrderRequesterRestricted)
-        try require(authorizes(datasetorder.apprestrict, apporder.app), .datasetOrderAppRestricted)
-        try require(authorizes(datasetorder.workerpoolrestrict, workerpoolorder.workerpool),
-                    .datasetOrderWorkerpoolRestricted)
-        try require(authorizes(datasetorder.requesterrestrict, requestorder.requester), .datasetOrderRequesterRestricted)
-        try require(authorizes(workerpoolorder.apprestrict, apporder.app), .workerpoolOrderAppRestricted)
-        try require(authorizes(workerpoolorder.datasetrestrict, datasetorder.dataset), .workerpoolOrderDatasetRestricted)
-        try require(authorizes(workerpoolorder.requesterrestrict, requestorder.requester),
-                    .workerpoolOrderRequesterRestricted)
-        return tag
+        require(requestorder.app == apporder.app, .appMismatch)
+        require(requestorder.dataset == datasetorder.dataset, .datasetMismatch)
+        require(authorizes(requestorder.workerpool, workerpoolorder.workerpool), .workerpoolRestricted)
+        require(authorizes(apporder.datasetrestrict, datasetorder.dataset), .appOrderDatasetRestricted)
+        require(authorizes(apporder.workerpoolrestrict, workerpoolorder.workerpool), .appOrderWorkerpoolRestricted)
+        require(authorizes(apporder.requesterrestrict, requestorder.requester), .appOrderRequesterRestricted)
+        require(authorizes(datasetorder.apprestrict, apporder.app), .datasetOrderAppRestricted)
+        require(authorizes(datasetorder.workerpoolrestrict, workerpoolorder.workerpool),
+                .datasetOrderWorkerpoolRestricted)
+        require(authorizes(datasetorder.requesterrestrict, requestorder.requester), .datasetOrderRequesterRestricted)
+        require(authorizes(workerpoolorder.apprestrict, apporder.app), .workerpoolOrderAppRestricted)
+        require(authorizes(workerpoolorder.datasetrestrict, datasetorder.dataset), .workerpoolOrderDatasetRestricted)
+        require(authorizes(workerpoolorder.requesterrestrict, requestorder.requester),
+                .workerpoolOrderRequesterRestricted)
+        return (tag, failures)
     }
 
     /// A restriction lets `account` through when it is zero or `account` itself. **Here:** no
@@ -176,12 +196,13 @@ extension PoCoEngine {
 }
 
 /// Tag arithmetic on the bytes32 requirement bitmasks (bit 0 is the last byte's lowest bit).
-enum Tag {
+public enum Tag {
     /// Bits 1…3 (Scone, Gramine, TDX): a dataset order's TEE-framework bits, which matching ignores
     /// since PoCo 6.2 so that SGX datasets run on TDX workerpools.
-    static let teeFrameworkBits: UInt8 = 0x0E
+    public static let teeFrameworkBits: UInt8 = 0x0E
 
-    static func union(_ tags: Hash32...) -> Hash32 {
+    /// The bitwise OR of `tags`.
+    public static func union(_ tags: Hash32...) -> Hash32 {
         var bytes = [UInt8](repeating: 0, count: 32)
         for tag in tags {
             for index in 0..<32 { bytes[index] |= tag.bytes[index] }
@@ -190,19 +211,19 @@ enum Tag {
     }
 
     /// `tag & ~0x0E`.
-    static func ignoringTeeFrameworks(_ tag: Hash32) -> Hash32 {
+    public static func ignoringTeeFrameworks(_ tag: Hash32) -> Hash32 {
         var bytes = tag.bytes
         bytes[31] &= ~teeFrameworkBits
         return Self.hash(bytes)
     }
 
     /// `tag & ~required == 0`.
-    static func isSubset(_ tag: Hash32, of required: Hash32) -> Bool {
+    public static func isSubset(_ tag: Hash32, of required: Hash32) -> Bool {
         zip(tag.bytes, required.bytes).allSatisfy { $0 & ~$1 == 0 }
     }
 
     /// Bit 0: the task runs in a TEE.
-    static func teeBit(_ tag: Hash32) -> UInt8 { tag.bytes[31] & PoCoConstants.teeTagBit }
+    public static func teeBit(_ tag: Hash32) -> UInt8 { tag.bytes[31] & PoCoConstants.teeTagBit }
 
     /// 32 bytes built here always make a Hash32.
     private static func hash(_ bytes: [UInt8]) -> Hash32 {
