@@ -1,5 +1,6 @@
 import Ethereum
 import Storage
+import Foundation
 import Testing
 
 @Suite("Storage request signatures")
@@ -44,5 +45,21 @@ struct StorageAuthorizationTests {
         #expect(throws: StorageAuthorizationError.malformed("X-Iexec-Readers", "0x12")) {
             try StorageAuthorization.readers(from: "0x12")
         }
+    }
+}
+
+@Suite("Storage receipts")
+struct StorageReceiptTests {
+    @Test("a receipt verifies, survives JSON, and any changed field breaks it")
+    func receipt() throws {
+        let key = StorageAuthorizationTests.key
+        let receipt = StorageReceipt(cid: StorageAuthorizationTests.cid, reader: .zero, bytes: 11,
+                                     timestamp: 1_764_000_000, serverKey: key)
+        #expect(receipt.verify())
+        let json = try JSONEncoder().encode(receipt)
+        #expect(try JSONDecoder().decode(StorageReceipt.self, from: json) == receipt)
+        var forged = receipt
+        forged.bytes = 12
+        #expect(!forged.verify())
     }
 }
