@@ -15,18 +15,20 @@ public actor MarketService {
     private let cancellationLookback: UInt64
     private var challenges: ChallengeLedger
 
-    /// The most outstanding unpublish challenges kept (the oldest are dropped past it).
-    public static let challengeCapacity = 10_000
+    /// The most outstanding unpublish challenges kept by default (the oldest are dropped past it).
+    public static let defaultChallengeCapacity = 10_000
     /// How many blocks of logs are read, at most, to find an order's `ClosedXOrder`.
     public static let defaultCancellationLookback: UInt64 = 100_000
     /// Blocks of logs read per request to the chain while looking back.
     static let logWindow: UInt64 = 2_048
 
     /// A market over `book`, serving `chain`, under `policy`, with `clock` (unix seconds) timing
-    /// unpublish challenges. A publication refused for lack of volume is reported as cancelled
-    /// when the order's `ClosedXOrder` log lies in the last `cancellationLookback` blocks.
+    /// unpublish challenges, at most `challengeCapacity` of them outstanding. A publication
+    /// refused for lack of volume is reported as cancelled when the order's `ClosedXOrder` log
+    /// lies in the last `cancellationLookback` blocks.
     public init(book: any OrderBook, chain: any MarketChain, policy: MarketPolicy = MarketPolicy(),
                 clock: @escaping @Sendable () -> UInt64 = MarketService.unixSeconds,
+                challengeCapacity: Int = MarketService.defaultChallengeCapacity,
                 cancellationLookback: UInt64 = MarketService.defaultCancellationLookback) {
         self.config = chain.config
         self.book = book
@@ -34,7 +36,7 @@ public actor MarketService {
         self.policy = policy
         self.clock = clock
         self.cancellationLookback = cancellationLookback
-        challenges = ChallengeLedger(capacity: Self.challengeCapacity)
+        challenges = ChallengeLedger(capacity: challengeCapacity)
     }
 
     /// The system clock, in unix seconds.

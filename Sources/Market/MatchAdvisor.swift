@@ -11,7 +11,12 @@ import PoCo
 /// chain, signature and, for a workerpool, its owner's stake); combinations of those that pass
 /// are then tried cheapest first (total task price, then oldest), with matchOrders' own
 /// `compatibilityFailures`, the deal's volume, what the requester and the workerpool owner must
-/// lock for it, and finally a simulation of the call on the snapshot.
+/// lock for it, and finally a simulation of the call on the snapshot. The locks are checked for
+/// the deal's whole volume, as matchOrders takes them, not for one task: orders advised on one
+/// task's funds would revert when the volume is larger.
+///
+/// Only the `candidateLimit` best-priced orders of each kind are looked at: a fitting order
+/// priced beyond them is not found (the book is best price first, so it is the dearest).
 public struct MatchAdvisor: Sendable {
     /// The chain's config (the domain orders are hashed in).
     public var config: PoCoConfig

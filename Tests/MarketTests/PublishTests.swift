@@ -39,6 +39,26 @@ struct PublishTests {
         #expect(try await service.orders(OrderQuery(kind: .app)).total == 1)
     }
 
+    @Test("concurrent publications: one entry per order, and the cap holds")
+    func concurrent() async throws {
+        let world = try MarketWorld()
+        let service = world.service(policy: MarketPolicy(maxOpenOrdersPerAddress: 5))
+        let order = AnyPoCoOrder.app(world.appOrder())
+        let entries = try await withThrowingTaskGroup(of: MarketOrder.self) { group in
+            for _ in 0..<8 { group.addTask { try await service.publish(order) } }
+            return try await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(Set(entries).count == 1)
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for salt in 1...10 {
+                group.addTask { (try? await service.publish(.app(world.appOrder(salt: salt)))) != nil }
+            }
+            return await group.reduce(into: []) { $0.append($1) }
+        }
+        #expect(outcomes.count { $0 } == 4)
+        #expect(try await service.orders(OrderQuery(kind: .app)).total == 5)
+    }
+
     @Test("remaining volume is volume minus what the chain consumed; a presigned order needs no sign")
     func partiallyConsumedAndPresigned() async throws {
         let world = try MarketWorld()

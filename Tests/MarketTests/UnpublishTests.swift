@@ -23,6 +23,10 @@ struct UnpublishTests {
         #expect(challenge.address == world.appOwner.address)
         #expect(challenge.expiresAt == 1_700_000_100 + MarketPolicy().challengeLifetime)
         #expect(challenge.challenge.count == 66)
+        // What the route sends a wallet: the typed data, which signs to the same digest.
+        let document = try #require(challenge.jsonValue["typedData"])
+        #expect(try TypedData(jsonValue: document).digest == challenge.hash)
+        #expect(challenge.jsonValue["expiresAt"] == .number(String(challenge.expiresAt)))
         try await service.unpublish(entry.orderHash, authorization: challenge.authorization(signedWith: world.appOwner))
         await #expect(throws: MarketError.notFound(entry.orderHash)) { try await service.order(entry.orderHash) }
         // Each challenge is fresh.
@@ -127,13 +131,16 @@ struct UnpublishTests {
     @Test("outstanding challenges are capped, the oldest dropped first")
     func capped() async throws {
         let world = try MarketWorld()
-        let service = world.service()
-        let entry = try await service.publish(.app(world.appOrder()))
+        let service = world.service(challengeCapacity: 3)
+        let first = try await service.publish(.app(world.appOrder(salt: 1)))
+        let second = try await service.publish(.app(world.appOrder(salt: 2)))
         let oldest = await service.challenge(for: world.appOwner.address)
-        for _ in 0..<MarketService.challengeCapacity { _ = await service.challenge(for: world.appOwner.address) }
+        let kept = await service.challenge(for: world.appOwner.address)
+        for _ in 0..<2 { _ = await service.challenge(for: world.appOwner.address) }
         await #expect(throws: MarketError.unauthorized(
             "unknown or already used challenge \(oldest.hash.hex); ask for a new one")) {
-            try await service.unpublish(entry.orderHash, authorization: oldest.authorization(signedWith: world.appOwner))
+            try await service.unpublish(first.orderHash, authorization: oldest.authorization(signedWith: world.appOwner))
         }
+        try await service.unpublish(second.orderHash, authorization: kept.authorization(signedWith: world.appOwner))
     }
 }

@@ -86,9 +86,9 @@ struct MarketWorld {
     }
 
     /// A service over this world's book and chain.
-    func service(policy: MarketPolicy = MarketPolicy(),
-                 clock: @escaping @Sendable () -> UInt64 = { 1_700_000_100 }) -> MarketService {
-        MarketService(book: book, chain: chain, policy: policy, clock: clock)
+    func service(policy: MarketPolicy = MarketPolicy(), clock: @escaping @Sendable () -> UInt64 = { 1_700_000_100 },
+                 challengeCapacity: Int = MarketService.defaultChallengeCapacity) -> MarketService {
+        MarketService(book: book, chain: chain, policy: policy, clock: clock, challengeCapacity: challengeCapacity)
     }
 
     // MARK: Orders (signed by their owner unless `signer` says otherwise)
