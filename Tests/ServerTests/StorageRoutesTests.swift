@@ -63,7 +63,7 @@ struct StorageRoutesTests {
     func patternBlob(_ count: Int) -> [UInt8] { (0..<count).map { UInt8($0 % 251) } }
 
     @Test("a small and a chunked blob go up and come back with their headers; a second upload answers 200",
-          arguments: [11, (1 << 20) + 3])
+          arguments: [0, 11, (1 << 20) + 3])
     func roundTrip(size: Int) async throws {
         let fixture = try StorageFixture.make(file: true)
         defer { fixture.cleanUp() }
