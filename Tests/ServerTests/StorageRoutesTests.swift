@@ -2,7 +2,9 @@ import Ethereum
 import Foundation
 import HTTPTypes
 import Hummingbird
+import Logging
 import HummingbirdTesting
+import NIOEmbedded
 import Server
 import Storage
 import Testing
@@ -178,6 +180,34 @@ struct StorageRoutesTests {
         #expect(!fixture.store.contains(cid))
         if let root = fixture.root {
             #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("tmp").path) == [])
+        }
+    }
+
+    @Test("a streamed body without Content-Length is cut at the limit: 413, nothing stored")
+    func streamedPastLimit() async throws {
+        let fixture = try StorageFixture.make(sizeLimit: 1000, file: true)
+        defer { fixture.cleanUp() }
+        let blob = patternBlob(1500)
+        let cid = ContentID.of(blob)
+        let routes = StorageRoutes(store: fixture.store, serverKey: StorageFixture.serverKey, clock: { StorageFixture.now })
+        let responder = StorageServer(routes: routes, port: 0).makeRouter().buildResponder()
+        // Pieces as a chunked upload delivers them; nothing announces the length.
+        let pieces = AsyncStream<ByteBuffer> { continuation in
+            for start in stride(from: 0, to: blob.count, by: 300) {
+                continuation.yield(ByteBuffer(bytes: blob[start..<min(start + 300, blob.count)]))
+            }
+            continuation.finish()
+        }
+        let request = Request(head: HTTPRequest(method: .put, scheme: "http", authority: "localhost", path: "/storage/blobs/\(cid)",
+                                                headerFields: StorageFixture.signed("PUT", cid, by: StorageFixture.uploader)),
+                              body: RequestBody(asyncSequence: pieces))
+        let context = BasicRequestContext(source: ApplicationRequestContextSource(channel: EmbeddedChannel(), logger: Logger(label: "test")))
+        let response = try await responder.respond(to: request, context: context)
+        #expect(response.status == .contentTooLarge)
+        #expect(!fixture.store.contains(cid))
+        if let root = fixture.root {
+            #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("tmp").path) == [])
+            #expect(try FileManager.default.contentsOfDirectory(atPath: root.appendingPathComponent("blobs").path) == [])
         }
     }
 
