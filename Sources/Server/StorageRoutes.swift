@@ -7,7 +7,7 @@ import Storage
 
 /// The `/storage` routes over a ``BlobStore``: signed streamed uploads, reads with ranges,
 /// manifests, chunks with proofs, signed receipts, and access control of private blobs.
-public struct StorageRoutes: Sendable {
+public struct StorageRoutes: NodeRouteGroup {
     /// Where blobs are kept.
     public let store: any BlobStore
     /// Signs receipts; its address is published on `/storage/info`.
@@ -32,9 +32,12 @@ public struct StorageRoutes: Sendable {
         self.clock = clock
     }
 
+    /// None: the routes have path parameters, and `StorageMethodGuard` answers 405 for them.
+    public var allowedMethods: [String: [HTTPRequest.Method]] { [:] }
+
     /// Adds the routes to `router`, and a middleware answering 405 (with `Allow`) for a storage
     /// path asked with a method it does not take.
-    public func add(to router: Router<BasicRequestContext>) {
+    public func addRoutes(to router: Router<BasicRequestContext>) {
         router.add(middleware: StorageMethodGuard())
         let blob: RouterPath = "/storage/blobs/{cid}"
         router.put(blob) { request, context in await answer { try await upload(request, context) } }

@@ -24,7 +24,7 @@ public struct StorageServer: Sendable {
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: JSONErrorMiddleware(allowedMethods: [:]))
-        routes.add(to: router)
+        routes.addRoutes(to: router)
         return router
     }
 
