@@ -193,6 +193,11 @@ struct StatusTrackerTests {
         try world.deposit(1, for: world.requester.address)
         try await tracker.catchUp()
         #expect(try standing(book, request) == Standing(.canceled, 0))
+        var entry = try #require(try book.order(request))
+        let state = await world.chain.snapshot().state
+        #expect(MarketStatusTracker.derive(entry, closed: false, state: state).status == .canceled)
+        entry.status = .open
+        #expect(MarketStatusTracker.derive(entry, closed: false, state: state).status == .filled)
 
         let closedTopic = Keccak256.hash(PoCoEvent.closedOrder(.request, hash: .zero).signature)
         let forged = MarketLog(blockNumber: 1, address: Entries.address(9), topics: [closedTopic], data: request.bytes)
