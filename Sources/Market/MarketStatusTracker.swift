@@ -10,9 +10,9 @@ import PoCo
 /// - remaining = volume − consumed (`PoCoState.uint(.consumed(hash))`, at least 0);
 /// - CANCELED once a `Closed…Order` log named it (it stays CANCELED);
 /// - else FILLED when nothing remains;
-/// - else DEAD when its payer cannot cover it (`OrderFunding`): a requester whose balance is below
-///   (appmaxprice + datasetmaxprice + workerpoolmaxprice) · remaining, a workerpool owner whose
-///   balance is below one task's scheduler stake; app and dataset orders are never DEAD;
+/// - else DEAD when its payer cannot cover it (`OrderValidator.fundingShortfall`, the publication
+///   rule): a requester whose balance is below its maximum prices · remaining, a workerpool owner
+///   whose balance is below one task's scheduler stake; app and dataset orders are never DEAD;
 /// - else OPEN (a DEAD order whose payer can pay again returns to OPEN).
 ///
 /// The pass writes its changes and the new cursor in one `OrderBook.apply`: a crash between passes
@@ -85,8 +85,7 @@ public struct MarketStatusTracker: Sendable {
             status = .canceled
         } else if remaining == .zero {
             status = .filled
-        } else if let needed = OrderFunding.requirement(of: entry.order, remaining: remaining),
-                  !canPay(needed, payer: OrderFunding.payer(of: entry.order, in: state), state: state) {
+        } else if cannotPay(entry.order, remaining: remaining, state: state) {
             status = .dead
         } else {
             status = .open
@@ -94,8 +93,12 @@ public struct MarketStatusTracker: Sendable {
         return OrderUpdate(orderHash: entry.orderHash, status: status, remaining: remaining)
     }
 
-    private static func canPay(_ needed: UInt256, payer: Address?, state: PoCoState) -> Bool {
-        guard let payer else { return false }
-        return state.account(payer).balance >= needed
+    /// The publication rule (`OrderValidator.fundingShortfall`), so an order is never published
+    /// OPEN and tracked DEAD in the same state. A cost past 2²⁵⁶ or an unregistered workerpool
+    /// throws there: nobody can pay then.
+    private static func cannotPay(_ order: AnyPoCoOrder, remaining: UInt256, state: PoCoState) -> Bool {
+        do { return try OrderValidator.fundingShortfall(of: order, remaining: remaining, state: state) != nil } catch {
+            return true
+        }
     }
 }

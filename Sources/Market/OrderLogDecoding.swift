@@ -43,39 +43,3 @@ struct OrderLogDigest: Hashable, Sendable {
         return try? Hash32(Array(data[start..<start + 32]))
     }
 }
-
-/// What each order's owner must hold for the order to stay OPEN (else it is DEAD).
-enum OrderFunding {
-    /// The nRLC the payer must have free for the order's `remaining` volume, or nil for app and
-    /// dataset orders (never DEAD). A cost past 2²⁵⁶ is `UInt256.max`: no balance covers it.
-    ///
-    /// - request: (appmaxprice + datasetmaxprice + workerpoolmaxprice) · remaining, the most its
-    ///   deals can cost the requester.
-    /// - workerpool: the scheduler stake of one task, workerpoolprice · 30 / 100.
-    static func requirement(of order: AnyPoCoOrder, remaining: UInt256) -> UInt256? {
-        switch order {
-        case .app, .dataset:
-            return nil
-        case .request(let request):
-            let (pair, overflow1) = request.appmaxprice.addingReportingOverflow(request.datasetmaxprice)
-            let (price, overflow2) = pair.addingReportingOverflow(request.workerpoolmaxprice)
-            let (cost, overflow3) = price.multipliedReportingOverflow(by: remaining)
-            return overflow1 || overflow2 || overflow3 ? .max : cost
-        case .workerpool(let workerpool):
-            let (stake, overflow) = workerpool.workerpoolprice.multipliedReportingOverflow(
-                by: UInt256(PoCoConstants.workerpoolStakeRatio))
-            // Divide the full product as the engine does; a product past 2²⁵⁶ divides to more than any balance.
-            return overflow ? .max : stake / 100
-        }
-    }
-
-    /// Who pays for `order` in `state`: the requester, or the workerpool's current owner (nil when
-    /// the workerpool is not registered: nobody can pay then). nil for app and dataset orders.
-    static func payer(of order: AnyPoCoOrder, in state: PoCoState) -> Address? {
-        switch order {
-        case .app, .dataset: return nil
-        case .request(let request): return request.requester
-        case .workerpool(let workerpool): return state.workerpool(workerpool.workerpool)?.owner
-        }
-    }
-}
