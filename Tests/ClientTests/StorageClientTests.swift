@@ -37,7 +37,7 @@ struct StorageClientTests {
         let reader = otherKey.address
         let id = try await server.run { url in try await client(url).upload(bytes: Array("result".utf8), readers: [reader]) }
         #expect(id == ContentID.of(Array("result".utf8)))
-        #expect(try server.store.metadata(of: id).readers == [reader, clientKey.address])
+        #expect(try server.store.metadata(of: id) == BlobMetadata(size: 6, readers: [reader], uploader: clientKey.address))
     }
 
     @Test("a private blob downloads with the reader's signed GETs and is refused unsigned (401) or to others (403)")

@@ -117,7 +117,7 @@ final class FaultyStorageServer: Sendable {
         let readers = try StorageAuthorization.readers(from: request.headers[HTTPField.Name(StorageAuthorization.readersHeader)!] ?? "")
         let body = try await request.body.collect(upTo: Int(store.sizeLimit))
         do {
-            let stored = try store.put(Array(body.readableBytesView), expected: id, readers: readers.isEmpty ? [] : readers + [signer])
+            let stored = try store.put(Array(body.readableBytesView), expected: id, readers: readers, uploader: signer)
             return Self.json(.created, ["cid": stored.id.description, "size": stored.metadata.size])
         } catch { return Self.error(.badRequest, "\(error)") }
     }
