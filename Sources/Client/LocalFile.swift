@@ -3,6 +3,7 @@ import Glibc
 #elseif canImport(Darwin)
 import Darwin
 #endif
+import Dispatch
 import NIOCore
 
 /// A local file opened with POSIX calls, so uploads and downloads move bytes between the socket
@@ -10,6 +11,7 @@ import NIOCore
 final class LocalFile {
     let path: String
     private var descriptor: Int32
+    private let backgroundFlushes = DispatchGroup()
 
     private init(path: String, descriptor: Int32) {
         self.path = path
@@ -98,14 +100,25 @@ final class LocalFile {
         guard ftruncate(descriptor, off_t(length)) == 0 else { throw Self.failure("truncate", path) }
     }
 
+    /// Starts writing the data written so far to the disk on another thread, unless such a
+    /// flush is still running, so that the disk works while the network does and the final
+    /// ``sync()`` has little left to do.
+    func flushInBackground() {
+        guard descriptor >= 0, backgroundFlushes.wait(timeout: .now()) == .success else { return }
+        let descriptor = self.descriptor
+        DispatchQueue.global(qos: .utility).async(group: backgroundFlushes) { _ = fdatasync(descriptor) }
+    }
+
     /// Flushes the file's data to the disk.
     func sync() throws(ClientError) {
+        backgroundFlushes.wait()
         guard fsync(descriptor) == 0 else { throw Self.failure("fsync", path) }
     }
 
-    /// Closes the descriptor (once).
+    /// Closes the descriptor (once), after any background flush.
     func close() {
         guard descriptor >= 0 else { return }
+        backgroundFlushes.wait()
         _ = posixClose(descriptor)
         descriptor = -1
     }

@@ -104,6 +104,10 @@ extension StorageClient {
         return (chunk, bytes)
     }
 
+    /// Bytes received between two background flushes of `FILE.part` (the final fsync then has
+    /// at most about this much left to write).
+    static var flushInterval: UInt64 { 32 << 20 }
+
     /// Writes the next bytes of the body at `offset` (never past the blob's end), then checks
     /// them; a bad chunk is a `verificationFailed` naming it.
     private static func append(_ bytes: UnsafeRawBufferPointer, at offset: UInt64, to part: LocalFile,
@@ -145,7 +149,9 @@ extension StorageClient {
                 try piece.withUnsafeReadableBytes { raw in
                     try Self.append(raw, at: offset, to: part, verifier: &verifier, id: id)
                 }
+                let before = offset
                 offset += UInt64(piece.readableBytes)
+                if before / Self.flushInterval != offset / Self.flushInterval { part.flushInBackground() }
             }
             do { try verifier.finish() } catch {
                 throw ClientError.verificationFailed("chunk \(error.index) of \(id): \(error.reason); \(verifier.verifiedLength) verified bytes kept in the .part file")

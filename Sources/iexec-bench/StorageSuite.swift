@@ -51,7 +51,7 @@ struct StorageSuite {
             _ = try await client.upload(bytes: [])  // opens a pooled connection before the clock starts
             let blobID = try contentID(of: source)
             let headers = StorageAuthorization(signing: "PUT", cid: blobID, timestamp: UInt64(Date().timeIntervalSince1970), with: clientKey).headers
-            let curlUpload = try measureProcess(clock) {
+            let curlUpload = try measureProcess("curl", clock) {
                 ["-s", "-f", "-o", "/dev/null", "-H", "Expect:"] + headers.flatMap { ["-H", "\($0.name): \($0.value)"] }
                     + ["-T", source.path(percentEncoded: false), "\(baseURL)/storage/blobs/\(blobID)"]
             }
@@ -61,9 +61,12 @@ struct StorageSuite {
 
             // Downloads of the stored blob to new files.
             let curlFile = directory.appendingPathComponent("curl.bin")
-            let curlDownload = try measureProcess(clock) {
+            let curlDownload = try measureProcess("curl", clock) {
                 ["-s", "-f", "-o", curlFile.path(percentEncoded: false), "\(baseURL)/storage/blobs/\(blobID)"]
             }
+            // The client flushes its file to the disk (fsync) before renaming it; curl does not.
+            // `sync FILE` gives curl's copy the same durability, timed apart.
+            let curlSync = try measureProcess("sync", clock) { [curlFile.path(percentEncoded: false)] }
             try checkSize(curlFile, size)
             try FileManager.default.removeItem(at: curlFile)
             let clientFile = directory.appendingPathComponent("client.bin")
@@ -81,6 +84,8 @@ struct StorageSuite {
             return [
                 row("upload \(sizeMiB) MiB (StorageClient vs curl -T)", clientUpload, curlUpload, "curl -T, signed headers"),
                 row("verified download \(sizeMiB) MiB (vs curl -o)", clientDownload, curlDownload, "curl -o, no verification, no fsync"),
+                row("verified download \(sizeMiB) MiB (vs curl -o; sync)", clientDownload, curlDownload + curlSync,
+                    "curl -o then sync FILE (same durability), no verification"),
             ]
         }
     }
@@ -128,16 +133,17 @@ struct StorageSuite {
         return (value, clock.now - start)
     }
 
-    /// Runs curl with `arguments` and times it; a failure (curl exit status) is an error.
-    private func measureProcess(_ clock: ContinuousClock, _ arguments: () -> [String]) throws -> Duration {
+    /// Runs `tool` (found on the PATH) with `arguments` and times it; a failure (its exit status)
+    /// is an error.
+    private func measureProcess(_ tool: String, _ clock: ContinuousClock, _ arguments: () -> [String]) throws -> Duration {
         let process = Process()
         process.executableURL = URL(filePath: "/usr/bin/env")
-        process.arguments = ["curl"] + arguments()
+        process.arguments = [tool] + arguments()
         let start = clock.now
-        do { try process.run() } catch { throw BenchError("cannot run curl: \(error)") }
+        do { try process.run() } catch { throw BenchError("cannot run \(tool): \(error)") }
         process.waitUntilExit()
         let elapsed = clock.now - start
-        guard process.terminationStatus == 0 else { throw BenchError("curl exited with status \(process.terminationStatus)") }
+        guard process.terminationStatus == 0 else { throw BenchError("\(tool) exited with status \(process.terminationStatus)") }
         return elapsed
     }
 
