@@ -106,7 +106,7 @@ extension StorageClient {
 
     /// Bytes received between two background flushes of `FILE.part` (the final fsync then has
     /// at most about this much left to write).
-    static var flushInterval: UInt64 { 32 << 20 }
+    static let flushInterval: UInt64 = 32 << 20
 
     /// Writes the next bytes of the body at `offset` (never past the blob's end), then checks
     /// them; a bad chunk is a `verificationFailed` naming it.
@@ -115,9 +115,12 @@ extension StorageClient {
         let total = verifier.manifest.totalLength
         let room = Int(min(UInt64(bytes.count), total - min(offset, total)))
         try part.write(UnsafeRawBufferPointer(rebasing: bytes[..<room]), at: offset)
-        do { try verifier.consume(bytes) } catch {
-            throw .verificationFailed("chunk \(error.index) of \(id): \(error.reason); \(verifier.verifiedLength) verified bytes kept in the .part file")
-        }
+        do { try verifier.consume(bytes) } catch { throw rejection(error, of: id, keeping: verifier.verifiedLength) }
+    }
+
+    /// The error for a chunk that failed: names it, says why and how much stays verified.
+    private static func rejection(_ mismatch: ChunkVerifier.Mismatch, of id: ContentID, keeping verified: UInt64) -> ClientError {
+        .verificationFailed("chunk \(mismatch.index) of \(id): \(mismatch.reason); \(verified) verified bytes kept in the .part file")
     }
 
     /// Streams the body of `id` from byte `start` into `part`, through `verifier`. On any failure
@@ -153,9 +156,7 @@ extension StorageClient {
                 offset += UInt64(piece.readableBytes)
                 if before / Self.flushInterval != offset / Self.flushInterval { part.flushInBackground() }
             }
-            do { try verifier.finish() } catch {
-                throw ClientError.verificationFailed("chunk \(error.index) of \(id): \(error.reason); \(verifier.verifiedLength) verified bytes kept in the .part file")
-            }
+            do { try verifier.finish() } catch { throw Self.rejection(error, of: id, keeping: verifier.verifiedLength) }
         } catch {
             try? part.truncate(to: verifier.verifiedLength)
             if let clientError = error as? ClientError { throw clientError }
