@@ -6,8 +6,8 @@ import Testing
 
 @Suite("Storage client: uploads, proof of possession, receipts")
 struct StorageClientTests {
-    private func client(_ url: String, key: PrivateKey? = clientKey) -> StorageClient {
-        StorageClient(baseURL: url + "/", key: key, clock: { testNow })
+    private func client(_ url: String, key: PrivateKey? = StorageFixture.clientKey) -> StorageClient {
+        StorageClient(baseURL: url + "/", key: key, clock: { StorageFixture.now })
     }
 
     /// A generator that always draws the same sequence, so a test knows which chunks are asked.
@@ -21,9 +21,9 @@ struct StorageClientTests {
 
     @Test("a file is streamed up signed under the id of its bytes; the server stores exactly them")
     func uploadFile() async throws {
-        let server = FaultyStorageServer(key: serverKey, now: testNow)
-        let blob = testBlob(3 * chunk + 99)
-        let file = try temporaryDirectory().appendingPathComponent("up.bin")
+        let server = FaultyStorageServer(key: StorageFixture.serverKey, now: StorageFixture.now)
+        let blob = StorageFixture.blob(3 * StorageFixture.chunk + 99)
+        let file = try StorageFixture.temporaryDirectory().appendingPathComponent("up.bin")
         try Data(blob).write(to: file)
         let id = try await server.run { url in try await client(url).upload(file: file) }
         #expect(id == ContentID.of(blob))
@@ -33,19 +33,19 @@ struct StorageClientTests {
 
     @Test("readers make the blob private to them and the uploader")
     func uploadPrivate() async throws {
-        let server = FaultyStorageServer(key: serverKey, now: testNow)
-        let reader = otherKey.address
+        let server = FaultyStorageServer(key: StorageFixture.serverKey, now: StorageFixture.now)
+        let reader = StorageFixture.otherKey.address
         let id = try await server.run { url in try await client(url).upload(bytes: Array("result".utf8), readers: [reader]) }
         #expect(id == ContentID.of(Array("result".utf8)))
-        #expect(try server.store.metadata(of: id) == BlobMetadata(size: 6, readers: [reader], uploader: clientKey.address))
+        #expect(try server.store.metadata(of: id) == BlobMetadata(size: 6, readers: [reader], uploader: StorageFixture.clientKey.address))
     }
 
     @Test("a private blob downloads with the reader's signed GETs and is refused unsigned (401) or to others (403)")
     func privateDownload() async throws {
-        let server = FaultyStorageServer(key: serverKey, now: testNow)
-        let blob = testBlob(chunk + 5)
-        let id = try server.store.put(blob, readers: [clientKey.address]).id
-        let directory = try temporaryDirectory()
+        let server = FaultyStorageServer(key: StorageFixture.serverKey, now: StorageFixture.now)
+        let blob = StorageFixture.blob(StorageFixture.chunk + 5)
+        let id = try server.store.put(blob, readers: [StorageFixture.clientKey.address]).id
+        let directory = try StorageFixture.temporaryDirectory()
         try await server.run { url in
             _ = try await client(url).download(id, to: directory.appendingPathComponent("mine"))
             let unsigned = await #expect(throws: ClientError.self) {
@@ -53,16 +53,16 @@ struct StorageClientTests {
             }
             #expect(unsigned.map { if case .service(401, _) = $0 { true } else { false } } == true)
             let stranger = await #expect(throws: ClientError.self) {
-                try await client(url, key: otherKey).download(id, to: directory.appendingPathComponent("b"))
+                try await client(url, key: StorageFixture.otherKey).download(id, to: directory.appendingPathComponent("b"))
             }
             #expect(stranger.map { if case .service(403, _) = $0 { true } else { false } } == true)
         }
-        #expect(contents(directory.appendingPathComponent("mine")) == blob)
+        #expect(StorageFixture.contents(directory.appendingPathComponent("mine")) == blob)
     }
 
     @Test("an upload without a key goes unsigned and the server's 401 comes back as a service error")
     func unsignedUpload() async throws {
-        let server = FaultyStorageServer(key: serverKey, now: testNow)
+        let server = FaultyStorageServer(key: StorageFixture.serverKey, now: StorageFixture.now)
         let error = await #expect(throws: ClientError.self) {
             try await server.run { url in try await client(url, key: nil).upload(bytes: [1, 2, 3]) }
         }
@@ -72,8 +72,8 @@ struct StorageClientTests {
 
     @Test("an honest provider passes the challenge; the indices drawn are distinct and in range")
     func honestChallenge() async throws {
-        let server = FaultyStorageServer(key: serverKey, now: testNow)
-        let id = try server.store.put(testBlob(9 * chunk + 3)).id
+        let server = FaultyStorageServer(key: StorageFixture.serverKey, now: StorageFixture.now)
+        let id = try server.store.put(StorageFixture.blob(9 * StorageFixture.chunk + 3)).id
         let indices = try await server.run { url in
             var generator = Counter()
             return try await client(url).challenge(id, samples: 4, using: &generator)
@@ -89,8 +89,8 @@ struct StorageClientTests {
         StorageFault.loseChunk(6), .alterChunk(6), .alterChunk(9),
     ])
     func failedChallenge(fault: StorageFault) async throws {
-        let server = FaultyStorageServer(key: serverKey, now: testNow)
-        let id = try server.store.put(testBlob(9 * chunk + 3)).id
+        let server = FaultyStorageServer(key: StorageFixture.serverKey, now: StorageFixture.now)
+        let id = try server.store.put(StorageFixture.blob(9 * StorageFixture.chunk + 3)).id
         server.fault = fault
         let error = await #expect(throws: ClientError.self) {
             try await server.run { url in try await client(url).challenge(id, samples: 10) }
@@ -105,16 +105,16 @@ struct StorageClientTests {
 
     @Test("a receipt signed by the server for this reader is returned; a forged one or another signer is refused")
     func receipts() async throws {
-        let server = FaultyStorageServer(key: serverKey, now: testNow)
-        let id = try server.store.put(testBlob(100)).id
+        let server = FaultyStorageServer(key: StorageFixture.serverKey, now: StorageFixture.now)
+        let id = try server.store.put(StorageFixture.blob(100)).id
         try await server.run { url in
-            let receipt = try await client(url).receipt(id, bytes: 100, server: serverKey.address)
-            #expect(receipt.reader == clientKey.address && receipt.bytes == 100 && receipt.cid == id.description)
-            #expect(receipt.server == serverKey.address && receipt.timestamp == testNow)
+            let receipt = try await client(url).receipt(id, bytes: 100, server: StorageFixture.serverKey.address)
+            #expect(receipt.reader == StorageFixture.clientKey.address && receipt.bytes == 100 && receipt.cid == id.description)
+            #expect(receipt.server == StorageFixture.serverKey.address && receipt.timestamp == StorageFixture.now)
             let anonymous = try await client(url, key: nil).receipt(id, bytes: 7)
             #expect(anonymous.reader == .zero)
             let wrongServer = await #expect(throws: ClientError.self) {
-                try await client(url).receipt(id, bytes: 100, server: otherKey.address)
+                try await client(url).receipt(id, bytes: 100, server: StorageFixture.otherKey.address)
             }
             #expect(wrongServer.map { if case .verificationFailed = $0 { true } else { false } } == true)
             server.fault = .forgeReceipt
@@ -125,9 +125,9 @@ struct StorageClientTests {
 
     @Test("info reads the server's address and size limit")
     func info() async throws {
-        let server = FaultyStorageServer(key: serverKey, now: testNow)
+        let server = FaultyStorageServer(key: StorageFixture.serverKey, now: StorageFixture.now)
         let info = try await server.run { url in try await client(url).info() }
-        #expect(info == StorageInfo(address: serverKey.address, sizeLimit: server.store.sizeLimit))
+        #expect(info == StorageInfo(address: StorageFixture.serverKey.address, sizeLimit: server.store.sizeLimit))
     }
 
     @Test("nothing listening is a transport error")

@@ -14,7 +14,7 @@ struct StorageRoundTripTests {
     /// Serves `store` with the real routes on a free port while `body` runs with the root URL.
     private func withRealServer<T: Sendable>(_ store: any BlobStore,
                                              _ body: @Sendable (String) async throws -> T) async throws -> T {
-        let server = StorageServer(routes: StorageRoutes(store: store, serverKey: serverKey, clock: { testNow }), port: 0)
+        let server = StorageServer(routes: StorageRoutes(store: store, serverKey: StorageFixture.serverKey, clock: { StorageFixture.now }), port: 0)
         let (ports, sink) = AsyncStream.makeStream(of: Int.self)
         let application = server.makeApplication(logger: Logger(label: "storage-tests", factory: { _ in SwiftLogNoOpLogHandler() })) {
             sink.yield($0)
@@ -36,20 +36,20 @@ struct StorageRoundTripTests {
         }
     }
 
-    private func client(_ url: String, _ key: PrivateKey?, clock: UInt64 = testNow) -> StorageClient {
+    private func client(_ url: String, _ key: PrivateKey?, clock: UInt64 = StorageFixture.now) -> StorageClient {
         StorageClient(baseURL: url, key: key, clock: { clock })
     }
 
     @Test("a signed upload from disk comes back verified, passes a full challenge and earns a valid receipt")
     func roundTrip() async throws {
         let store = InMemoryBlobStore()
-        let blob = testBlob(4 * chunk + 777)
-        let directory = try temporaryDirectory()
+        let blob = StorageFixture.blob(4 * StorageFixture.chunk + 777)
+        let directory = try StorageFixture.temporaryDirectory()
         let source = directory.appendingPathComponent("source")
         try Data(blob).write(to: source)
         let target = directory.appendingPathComponent("copy")
         try await withRealServer(store) { url in
-            let uploader = client(url, clientKey)
+            let uploader = client(url, StorageFixture.clientKey)
             let id = try await uploader.upload(file: source)
             #expect(id == ContentID.of(blob))
             let again = try await uploader.upload(bytes: blob)
@@ -58,39 +58,39 @@ struct StorageRoundTripTests {
             #expect(result == DownloadResult(id: id, bytes: UInt64(blob.count), resumedFrom: 0))
             #expect(try await uploader.challenge(id, samples: 100) == Array(0..<5))
             let info = try await uploader.info()
-            #expect(info.address == serverKey.address)
+            #expect(info.address == StorageFixture.serverKey.address)
             let receipt = try await uploader.receipt(id, bytes: UInt64(blob.count), server: info.address)
-            #expect(receipt.verify() && receipt.reader == clientKey.address && receipt.timestamp == testNow)
+            #expect(receipt.verify() && receipt.reader == StorageFixture.clientKey.address && receipt.timestamp == StorageFixture.now)
         }
-        #expect(contents(target) == blob)
+        #expect(StorageFixture.contents(target) == blob)
         #expect(try store.read(ContentID.of(blob), range: nil) == blob)
     }
 
     @Test("a download resumes from the verified prefix of FILE.part with the real Range support")
     func resume() async throws {
         let store = InMemoryBlobStore()
-        let blob = testBlob(3 * chunk + 5)
+        let blob = StorageFixture.blob(3 * StorageFixture.chunk + 5)
         let id = try store.put(blob).id
-        let target = try temporaryDirectory().appendingPathComponent("copy")
-        try Data(blob[..<(chunk + 100)]).write(to: URL(filePath: target.path(percentEncoded: false) + ".part"))
+        let target = try StorageFixture.temporaryDirectory().appendingPathComponent("copy")
+        try Data(blob[..<(StorageFixture.chunk + 100)]).write(to: URL(filePath: target.path(percentEncoded: false) + ".part"))
         let result = try await withRealServer(store) { url in try await client(url, nil).download(id, to: target) }
-        #expect(result.resumedFrom == UInt64(chunk))
-        #expect(contents(target) == blob)
+        #expect(result.resumedFrom == UInt64(StorageFixture.chunk))
+        #expect(StorageFixture.contents(target) == blob)
     }
 
     @Test("a private blob is readable by its reader and its uploader, 403 to others, 401 unsigned")
     func privateBlob() async throws {
         let store = InMemoryBlobStore()
         let reader = try PrivateKey(hex: "0x" + String(repeating: "7e", count: 32))
-        let blob = testBlob(chunk + 1)
-        let directory = try temporaryDirectory()
+        let blob = StorageFixture.blob(StorageFixture.chunk + 1)
+        let directory = try StorageFixture.temporaryDirectory()
         try await withRealServer(store) { url in
-            let id = try await client(url, clientKey).upload(bytes: blob, readers: [reader.address])
+            let id = try await client(url, StorageFixture.clientKey).upload(bytes: blob, readers: [reader.address])
             _ = try await client(url, reader).download(id, to: directory.appendingPathComponent("reader"))
-            _ = try await client(url, clientKey).download(id, to: directory.appendingPathComponent("uploader"))
+            _ = try await client(url, StorageFixture.clientKey).download(id, to: directory.appendingPathComponent("uploader"))
             try await client(url, reader).challenge(id, samples: 2)
             let stranger = await #expect(throws: ClientError.self) {
-                try await client(url, otherKey).download(id, to: directory.appendingPathComponent("stranger"))
+                try await client(url, StorageFixture.otherKey).download(id, to: directory.appendingPathComponent("stranger"))
             }
             #expect(stranger.map { if case .service(403, _) = $0 { true } else { false } } == true)
             let anonymous = await #expect(throws: ClientError.self) {
@@ -98,9 +98,9 @@ struct StorageRoundTripTests {
             }
             #expect(anonymous.map { if case .service(401, _) = $0 { true } else { false } } == true)
         }
-        #expect(contents(directory.appendingPathComponent("reader")) == blob)
-        #expect(contents(directory.appendingPathComponent("uploader")) == blob)
-        #expect(contents(directory.appendingPathComponent("stranger")) == nil)
+        #expect(StorageFixture.contents(directory.appendingPathComponent("reader")) == blob)
+        #expect(StorageFixture.contents(directory.appendingPathComponent("uploader")) == blob)
+        #expect(StorageFixture.contents(directory.appendingPathComponent("stranger")) == nil)
     }
 
     @Test("uploads unsigned or signed with a stale clock are refused with 401 and store nothing")
@@ -108,7 +108,7 @@ struct StorageRoundTripTests {
         let store = InMemoryBlobStore()
         let bytes = Array("refused".utf8)
         try await withRealServer(store) { url in
-            for uploader in [client(url, nil), client(url, clientKey, clock: testNow - 301)] {
+            for uploader in [client(url, nil), client(url, StorageFixture.clientKey, clock: StorageFixture.now - 301)] {
                 let error = await #expect(throws: ClientError.self) { try await uploader.upload(bytes: bytes) }
                 #expect(error.map { if case .service(401, _) = $0 { true } else { false } } == true)
             }
