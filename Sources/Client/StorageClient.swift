@@ -210,7 +210,7 @@ public struct StorageInfo: Hashable, Sendable {
     }
 }
 
-extension Duration {
+fileprivate extension Duration {
     /// The duration in whole nanoseconds (saturating).
     var inNanoseconds: Int64 {
         let (seconds, attoseconds) = components
