@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Ethereum
 import Foundation
+import Synchronization
 import NIOCore
 import NIOHTTP1
 import Storage
@@ -63,19 +64,45 @@ public struct StorageClient: Sendable {
         return id
     }
 
-    /// The id of the file at `path` and its length, reading it once in 1 MiB pieces.
+    /// The id of the file at `path` and its length. A chunked id's leaves are independent, so a
+    /// large file is hashed by several threads at once, each over its own run of chunks.
     static func contentID(ofFile path: String) throws(ClientError) -> (ContentID, UInt64) {
         let file = try LocalFile.openForReading(path)
-        var hasher = ContentHasher()
-        var buffer: [UInt8] = []
-        var offset: UInt64 = 0
-        while true {
-            let count = try file.read(into: &buffer, count: FileByteBuffers.pieceSize, at: offset)
-            if count == 0 { break }
-            hasher.update(buffer[..<count])
-            offset += UInt64(count)
+        let length = try file.size()
+        file.close()
+        guard length > UInt64(ContentID.plainLimit) else {
+            let file = try LocalFile.openForReading(path)
+            var buffer: [UInt8] = []
+            let count = try file.read(into: &buffer, count: Int(length), at: 0)
+            guard UInt64(count) == length else { throw .file("\(path) changed while it was read") }
+            return (ContentID.of(Array(buffer[..<count])), length)
         }
-        return (hasher.finalize(), offset)
+        let chunkCount = ChunkTree.chunkCount(totalLength: length)
+        let threads = max(1, min(ProcessInfo.processInfo.activeProcessorCount, 8, chunkCount))
+        let runs = Mutex([Result<[[UInt8]], ClientError>?](repeating: nil, count: threads))
+        DispatchQueue.concurrentPerform(iterations: threads) { thread in
+            let chunks = chunkCount * thread / threads..<chunkCount * (thread + 1) / threads
+            let run = Result { () throws(ClientError) -> [[UInt8]] in
+                // One descriptor per thread: `LocalFile` is not shared across threads.
+                let file = try LocalFile.openForReading(path)
+                var buffer: [UInt8] = []
+                return try chunks.map { index throws(ClientError) in
+                    let range = ChunkTree.chunkRange(index: index, totalLength: length) ?? 0..<0
+                    let count = try file.read(into: &buffer, count: Int(range.count), at: range.lowerBound)
+                    guard count == range.count else { throw .file("\(path) changed while it was read") }
+                    return ChunkTree.leaf(buffer[..<count])
+                }
+            }
+            runs.withLock { $0[thread] = run }
+        }
+        var leaves: [[UInt8]] = []
+        for run in runs.withLock({ $0 }) {
+            guard let run else { throw .file("hashing \(path) did not finish") }
+            leaves += try run.get()
+        }
+        let digest = ChunkTree.digest(root: ChunkTree.root(leaves: leaves), totalLength: length)
+        guard let id = try? ContentID(kind: .chunked, digest: digest) else { throw .file("hashing \(path) gave no id") }
+        return (id, length)
     }
 
     private func put(_ body: HTTPClientRequest.Body, id: ContentID, length: UInt64, readers: [Address]) async throws(ClientError) {

@@ -32,8 +32,13 @@ extension StorageClient {
     /// back to the chunks verified before it and throws `verificationFailed` naming the chunk. A
     /// broken connection keeps the verified prefix too; the next call checks the chunks in
     /// `FILE.part` again and asks only for the rest (`Range`). `file` appears only complete
-    /// and verified (flushed, then renamed from `FILE.part`).
-    public func download(_ id: ContentID, to file: URL) async throws(ClientError) -> DownloadResult {
+    /// and verified (renamed from `FILE.part`).
+    ///
+    /// - Parameter durable: flush the file to the disk (fsync) before renaming it, so that it
+    ///   survives a power loss as soon as this returns (what a worker keeping inputs wants).
+    ///   Without, the bytes are verified just the same but the kernel writes them back when it
+    ///   chooses, as curl or wget leave a download.
+    public func download(_ id: ContentID, to file: URL, durable: Bool = true) async throws(ClientError) -> DownloadResult {
         let manifest = try await manifest(of: id)
         let target = file.path(percentEncoded: false)
         let partPath = target + ".part"
@@ -42,10 +47,10 @@ extension StorageClient {
         let resumedFrom = try verifiedPrefix(of: part, manifest: manifest)
         var verifier = ChunkVerifier(manifest: manifest, firstChunk: resumedFrom.chunks)
         if !verifier.isComplete {
-            try await receiveBody(id, from: resumedFrom.bytes, into: part, verifier: &verifier)
+            try await receiveBody(id, from: resumedFrom.bytes, into: part, verifier: &verifier, durable: durable)
         }
         try part.truncate(to: manifest.totalLength)
-        try part.sync()
+        if durable { try part.sync() }
         try LocalFile.rename(partPath, to: target)
         return DownloadResult(id: id, bytes: manifest.totalLength, resumedFrom: resumedFrom.bytes)
     }
@@ -126,7 +131,7 @@ extension StorageClient {
     /// Streams the body of `id` from byte `start` into `part`, through `verifier`. On any failure
     /// `part` is cut back to the verified prefix before the error is thrown.
     private func receiveBody(_ id: ContentID, from start: UInt64, into part: LocalFile,
-                             verifier: inout ChunkVerifier) async throws(ClientError) {
+                             verifier: inout ChunkVerifier, durable: Bool) async throws(ClientError) {
         let total = verifier.manifest.totalLength
         var headers = signedHeaders("GET", id)
         if start > 0 { headers.add(name: "Range", value: "bytes=\(start)-") }
@@ -154,7 +159,7 @@ extension StorageClient {
                 }
                 let before = offset
                 offset += UInt64(piece.readableBytes)
-                if before / Self.flushInterval != offset / Self.flushInterval { part.flushInBackground() }
+                if durable, before / Self.flushInterval != offset / Self.flushInterval { part.flushInBackground() }
             }
             do { try verifier.finish() } catch { throw Self.rejection(error, of: id, keeping: verifier.verifiedLength) }
         } catch {
