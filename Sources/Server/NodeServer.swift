@@ -32,8 +32,16 @@ public struct NodeServerConfiguration: Sendable {
     }
 }
 
+/// Routes the node's front serves beside JSON-RPC: the market (`/market`), the storage (`/storage`).
+public protocol NodeRouteGroup: Sendable {
+    /// Each fixed path it serves with its methods, so a wrong method gets 405 with `Allow`.
+    var allowedMethods: [String: [HTTPRequest.Method]] { get }
+    /// Adds its routes.
+    func addRoutes(to router: Router<BasicRequestContext>)
+}
+
 /// The node's front: JSON-RPC over HTTP (`POST /`) and WebSocket (upgrade on `/`, same port),
-/// `GET /info` and `GET /metrics`.
+/// `GET /info`, `GET /metrics`, and the route groups it was given (market, storage).
 public struct NodeServer: Sendable {
     /// The chain it serves.
     public let node: ChainNode
@@ -43,20 +51,25 @@ public struct NodeServer: Sendable {
     public let metrics: RPCMetrics
     /// Where and how it listens.
     public let configuration: NodeServerConfiguration
+    /// The other services it serves (market, storage).
+    public let routeGroups: [any NodeRouteGroup]
 
-    /// A front for `node` answering JSON-RPC through `rpc`.
+    /// A front for `node` answering JSON-RPC through `rpc`, and the routes of `routeGroups`.
     public init(node: ChainNode, rpc: any JSONRPCService, configuration: NodeServerConfiguration = NodeServerConfiguration(),
-                metrics: RPCMetrics = RPCMetrics()) {
+                metrics: RPCMetrics = RPCMetrics(), routeGroups: [any NodeRouteGroup] = []) {
         self.node = node
         self.rpc = rpc
         self.configuration = configuration
         self.metrics = metrics
+        self.routeGroups = routeGroups
     }
 
     /// The HTTP routes (the WebSocket upgrade is the server builder's, see ``makeApplication(logger:onServerRunning:)``).
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: JSONErrorMiddleware(allowedMethods: ["/": [.post], "/info": [.get], "/metrics": [.get]]))
+        var allowedMethods: [String: [HTTPRequest.Method]] = ["/": [.post], "/info": [.get], "/metrics": [.get]]
+        for group in routeGroups { allowedMethods.merge(group.allowedMethods) { $0 + $1 } }
+        router.add(middleware: JSONErrorMiddleware(allowedMethods: allowedMethods))
         router.post("/") { request, _ in try await self.answerRPC(request) }
         router.get("/info") { _, _ in
             let info = await NodeInfo.current(of: self.node, clientVersion: self.configuration.clientVersion)
@@ -67,6 +80,7 @@ public struct NodeServer: Sendable {
             return Response(status: .ok, headers: [.contentType: MetricsExposition.contentType],
                             body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
         }
+        for group in routeGroups { group.addRoutes(to: router) }
         return router
     }
 

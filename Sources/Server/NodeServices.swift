@@ -17,16 +17,19 @@ public struct NodeServices: Sendable {
     public let logger: Logger
     /// Called once the server is bound, with its port.
     public let onServerRunning: @Sendable (_ port: Int) async -> Void
+    /// Services that follow the chain beside the front (the market's status tracker).
+    public let followers: [any Service]
 
-    /// The services of `server`'s node.
-    public init(server: NodeServer, logger: Logger = Logger(label: "iexec.node"),
+    /// The services of `server`'s node, with `followers` started after the producer.
+    public init(server: NodeServer, followers: [any Service] = [], logger: Logger = Logger(label: "iexec.node"),
                 onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) {
         self.server = server
+        self.followers = followers
         self.logger = logger
         self.onServerRunning = onServerRunning
     }
 
-    /// The group: the producer first, the server last (so it stops first).
+    /// The group: the producer first, then the followers, the server last (so it stops first).
     ///
     /// - Parameter handlingSignals: shut down gracefully on SIGINT and SIGTERM (off in tests, which
     ///   call `triggerGracefulShutdown()`).
@@ -35,6 +38,10 @@ public struct NodeServices: Sendable {
         let services: [ServiceGroupConfiguration.ServiceConfiguration] = [
             .init(service: BlockProducer(node: server.node), successTerminationBehavior: .gracefullyShutdownGroup,
                   failureTerminationBehavior: .gracefullyShutdownGroup),
+        ] + followers.map {
+            .init(service: $0, successTerminationBehavior: .gracefullyShutdownGroup,
+                  failureTerminationBehavior: .gracefullyShutdownGroup)
+        } + [
             .init(service: application, successTerminationBehavior: .gracefullyShutdownGroup,
                   failureTerminationBehavior: .gracefullyShutdownGroup),
         ]

@@ -18,7 +18,8 @@ public enum ChunkTree {
     public static func leaf(_ chunk: some Sequence<UInt8>) -> [UInt8] {
         var hasher = SHA256()
         hasher.update(data: [0x00])
-        hasher.update(data: Array(chunk))
+        let hashedInPlace: Void? = chunk.withContiguousStorageIfAvailable { hasher.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+        if hashedInPlace == nil { hasher.update(data: Array(chunk)) }
         return Array(hasher.finalize())
     }
 
@@ -32,7 +33,7 @@ public enum ChunkTree {
     }
 
     /// The digest a chunked id carries for this root and total length.
-    static func digest(root: [UInt8], totalLength: UInt64) -> [UInt8] {
+    public static func digest(root: [UInt8], totalLength: UInt64) -> [UInt8] {
         var header: [UInt8] = [0x02]
         header += bigEndian(totalLength)
         header += bigEndian(UInt64(chunkSize))
@@ -59,7 +60,7 @@ public enum ChunkTree {
     }
 
     /// The root over `leaves` (non-empty).
-    static func root(leaves: [[UInt8]]) -> [UInt8] {
+    public static func root(leaves: [[UInt8]]) -> [UInt8] {
         var level = leaves
         while level.count > 1 {
             level = stride(from: 0, to: level.count, by: 2).map { i in

@@ -22,18 +22,24 @@ public struct ContentHasher: Sendable {
         return hasher
     }
 
-    /// Feeds the next piece of the stream.
+    /// Feeds the next piece of the stream (contiguous pieces — arrays, slices, byte buffers — are
+    /// hashed in place, without a copy).
     public mutating func update(_ piece: some Collection<UInt8>) {
-        var rest = Array(piece)[...]
+        let hashedInPlace: Void? = piece.withContiguousStorageIfAvailable { update(bytes: UnsafeRawBufferPointer($0)) }
+        if hashedInPlace == nil { Array(piece).withUnsafeBytes { update(bytes: $0) } }
+    }
+
+    private mutating func update(bytes: UnsafeRawBufferPointer) {
         // The plain hash only matters while the blob may still be small.
-        if totalLength <= UInt64(ContentID.plainLimit) { plainHasher.update(data: rest) }
-        totalLength &+= UInt64(rest.count)
-        while !rest.isEmpty {
+        if totalLength <= UInt64(ContentID.plainLimit) { plainHasher.update(bufferPointer: bytes) }
+        totalLength &+= UInt64(bytes.count)
+        var offset = 0
+        while offset < bytes.count {
             if chunkFill == ChunkTree.chunkSize { closeChunk() }
-            let take = min(rest.count, ChunkTree.chunkSize - chunkFill)
-            chunkHasher.update(data: rest.prefix(take))
+            let take = min(bytes.count - offset, ChunkTree.chunkSize - chunkFill)
+            chunkHasher.update(bufferPointer: UnsafeRawBufferPointer(rebasing: bytes[offset..<offset + take]))
             chunkFill += take
-            rest = rest.dropFirst(take)
+            offset += take
         }
     }
 

@@ -2,7 +2,7 @@ import Foundation
 
 /// `iexec-bench <suite>`: runs one benchmark suite in this (release) build and prints its table,
 /// then one JSON object per result. Suites: chain (--senders --per-sender --batch), classad, crypto, poco, sabotage (--help),
-/// soak (--ops N --seed S).
+/// soak (--ops N --seed S), storage (--size-mib N).
 let arguments = CommandLine.arguments.dropFirst()
 let suites: [String: () async throws -> [BenchResult]] = [
     "chain": { try await ChainSuite(arguments: Array(arguments.dropFirst())).run() },
@@ -11,6 +11,7 @@ let suites: [String: () async throws -> [BenchResult]] = [
     "poco": { try PoCoSuite().run() },
     "sabotage": { try SabotageSuite(arguments: Array(arguments.dropFirst())).run() },
     "soak": { try SoakSuite().run() },
+    "storage": { try await StorageSuite(arguments: Array(arguments.dropFirst())).run() },
 ]
 guard let name = arguments.first, let suite = suites[name] else {
     let known = suites.keys.sorted().joined(separator: ", ")

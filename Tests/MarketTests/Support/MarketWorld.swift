@@ -1,0 +1,137 @@
+import Ethereum
+import Market
+import PoCo
+import Testing
+
+/// A market's world on an `InMemoryMarketChain`: an app, a dataset and a workerpool registered to
+/// their own owners, every actor funded, and builders of orders signed by the right keys. Orders
+/// agree by default (a request at the offered prices, in category 0, trust 1, no tag), so a test
+/// changes only what it is about.
+struct MarketWorld {
+    static let config = PoCoConfig(
+        chainId: 134, hub: try! Address(hex: "0x3eca1B216A7DF1C7689aEb259fFB83ADFB894E7f"),
+        appRegistry: try! Address(hex: "0x0000000000000000000000000000000000a99001"),
+        datasetRegistry: try! Address(hex: "0x0000000000000000000000000000000000a99002"),
+        workerpoolRegistry: try! Address(hex: "0x0000000000000000000000000000000000a99003"),
+        governance: key(1).address)
+
+    let chain: InMemoryMarketChain
+    let book = InMemoryOrderBook()
+    let appOwner = key(300)
+    let datasetOwner = key(301)
+    let workerpoolOwner = key(302)
+    let requester = key(303)
+    let app: Address
+    let dataset: Address
+    let workerpool: Address
+    /// Every account `deposit` funded, for the conservation checks.
+    private(set) var funded: Set<Address> = []
+    /// nRLC deposited in all.
+    private(set) var deposited: UInt256 = .zero
+
+    var domain: PoCoDomain { Self.config.domain }
+
+    /// A deterministic key for actor `n`.
+    static func key(_ n: Int) -> PrivateKey {
+        try! PrivateKey(Keccak256.hash("iexec-swift market actor \(n)").bytes)
+    }
+
+    /// Registers the three assets and deposits `funding` nRLC for each owner and the requester.
+    init(funding: UInt64 = 1_000_000) throws {
+        chain = InMemoryMarketChain(config: Self.config)
+        app = try Self.created(chain.apply(.registry(.createApp(
+            owner: appOwner.address, name: "app", type: "WASM", multiaddr: Array("/wasm/app".utf8),
+            checksum: Keccak256.hash("app"), mrenclave: [])), from: appOwner.address))
+        dataset = try Self.created(chain.apply(.registry(.createDataset(
+            owner: datasetOwner.address, name: "dataset", multiaddr: Array("/data/set".utf8),
+            checksum: Keccak256.hash("dataset"))), from: datasetOwner.address))
+        workerpool = try Self.createWorkerpool(on: chain, owner: workerpoolOwner, description: "pool")
+        for actor in [appOwner, datasetOwner, workerpoolOwner, requester] where funding > 0 {
+            try deposit(actor.address, funding)
+        }
+    }
+
+    private static func created(_ receipt: CallReceipt) throws -> Address {
+        guard case .address(let address) = receipt.output else { throw WorldError.notCreated("\(receipt.output)") }
+        return address
+    }
+
+    /// Registers another workerpool.
+    func createWorkerpool(owner: PrivateKey, description: String) throws -> Address {
+        try Self.createWorkerpool(on: chain, owner: owner, description: description)
+    }
+
+    private static func createWorkerpool(on chain: InMemoryMarketChain, owner: PrivateKey,
+                                         description: String) throws -> Address {
+        try created(chain.apply(.registry(.createWorkerpool(owner: owner.address, description: description)),
+                                from: owner.address))
+    }
+
+    /// Deposits `nRLC` for `account`, sent by the account itself.
+    mutating func deposit(_ account: Address, _ nRLC: UInt64) throws {
+        try chain.apply(.escrow(.deposit), from: account, value: UInt256(nRLC) * PoCoConstants.weiPerNRLC)
+        funded.insert(account)
+        deposited += UInt256(nRLC)
+    }
+
+    /// The state at the chain's head.
+    func state() async -> PoCoState { await chain.snapshot().state }
+
+    /// Σ balance + frozen over the funded accounts equals what was deposited, and the total supply.
+    func checkConservation(sourceLocation: SourceLocation = #_sourceLocation) async {
+        let state = await state()
+        let held = funded.reduce(UInt256.zero) { $0 + state.account($1).balance + state.account($1).frozen }
+        #expect(held == deposited, "nRLC held ≠ nRLC deposited", sourceLocation: sourceLocation)
+        #expect(state.uint(.totalSupply) == deposited, "total supply ≠ nRLC deposited", sourceLocation: sourceLocation)
+    }
+
+    /// A service over this world's book and chain.
+    func service(policy: MarketPolicy = MarketPolicy(), clock: @escaping @Sendable () -> UInt64 = { 1_700_000_100 },
+                 challengeCapacity: Int = MarketService.defaultChallengeCapacity) -> MarketService {
+        MarketService(book: book, chain: chain, policy: policy, clock: clock, challengeCapacity: challengeCapacity)
+    }
+
+    // MARK: Orders (signed by their owner unless `signer` says otherwise)
+
+    static func tag(_ lastByte: UInt8) -> Hash32 { try! Hash32([UInt8](repeating: 0, count: 31) + [lastByte]) }
+    static func salt(_ n: Int) -> Hash32 { Keccak256.hash("salt \(n)") }
+
+    func appOrder(price: UInt256 = 3, volume: UInt256 = 10, tag: Hash32 = .zero, workerpoolrestrict: Address = .zero,
+                  requesterrestrict: Address = .zero, salt: Int = 0, signer: PrivateKey? = nil) -> AppOrder {
+        AppOrder(app: app, appprice: price, volume: volume, tag: tag, datasetrestrict: .zero,
+                 workerpoolrestrict: workerpoolrestrict, requesterrestrict: requesterrestrict, salt: Self.salt(salt))
+            .signed(with: signer ?? appOwner, in: domain)
+    }
+
+    func datasetOrder(price: UInt256 = 2, volume: UInt256 = 10, apprestrict: Address = .zero, salt: Int = 0,
+                      signer: PrivateKey? = nil) -> DatasetOrder {
+        DatasetOrder(dataset: dataset, datasetprice: price, volume: volume, tag: .zero, apprestrict: apprestrict,
+                     workerpoolrestrict: .zero, requesterrestrict: .zero, salt: Self.salt(salt))
+            .signed(with: signer ?? datasetOwner, in: domain)
+    }
+
+    func workerpoolOrder(price: UInt256 = 10, volume: UInt256 = 10, tag: Hash32 = .zero, category: UInt256 = 0,
+                         trust: UInt256 = 1, workerpool: Address? = nil, apprestrict: Address = .zero, salt: Int = 0,
+                         signer: PrivateKey? = nil) -> WorkerpoolOrder {
+        WorkerpoolOrder(workerpool: workerpool ?? self.workerpool, workerpoolprice: price, volume: volume, tag: tag,
+                        category: category, trust: trust, apprestrict: apprestrict, datasetrestrict: .zero,
+                        requesterrestrict: .zero, salt: Self.salt(salt))
+            .signed(with: signer ?? workerpoolOwner, in: domain)
+    }
+
+    func requestOrder(appmax: UInt256 = 3, datasetmax: UInt256 = 2, workerpoolmax: UInt256 = 10, volume: UInt256 = 10,
+                      withDataset: Bool = true, workerpool: Address = .zero, tag: Hash32 = .zero,
+                      category: UInt256 = 0, trust: UInt256 = 1, salt: Int = 0, signer: PrivateKey? = nil) -> RequestOrder {
+        let requester = signer ?? self.requester
+        return RequestOrder(app: app, appmaxprice: appmax, dataset: withDataset ? dataset : .zero,
+                            datasetmaxprice: withDataset ? datasetmax : .zero, workerpool: workerpool,
+                            workerpoolmaxprice: workerpoolmax, requester: requester.address, volume: volume, tag: tag,
+                            category: category, trust: trust, beneficiary: requester.address, callback: .zero,
+                            params: "{\"iexec_args\":\"1\"}", salt: Self.salt(salt))
+            .signed(with: requester, in: domain)
+    }
+}
+
+enum WorldError: Error {
+    case notCreated(String)
+}
