@@ -8,7 +8,7 @@ import PoCo
 /// read and unpublish orders, the unpublish challenge, and matching advice. Every answer is JSON;
 /// a refusal is `{"status", "error"}` with `MarketError.httpStatus` (400 for a malformed request,
 /// 413 for a body over `maxBodySize`).
-public struct MarketRoutes: Sendable {
+public struct MarketRoutes: NodeRouteGroup {
     /// The market served.
     public let market: MarketService
     /// The largest request body accepted, in bytes.
@@ -18,8 +18,8 @@ public struct MarketRoutes: Sendable {
     public static let defaultMaxBodySize = 64 << 10
 
     /// The fixed paths and the methods each answers, for `JSONErrorMiddleware`'s 405s.
-    /// (`/market/orders/{orderHash}` answers GET and DELETE.)
-    public static let allowedMethods: [String: [HTTPRequest.Method]] = [
+    /// (`/market/orders/{orderHash}` answers GET and DELETE; another method there gets 404.)
+    public static let fixedPathMethods: [String: [HTTPRequest.Method]] = [
         "/market/orders": [.get, .post],
         "/market/challenge": [.get],
         "/market/match": [.post],
@@ -31,8 +31,11 @@ public struct MarketRoutes: Sendable {
         self.maxBodySize = maxBodySize
     }
 
+    /// `fixedPathMethods`.
+    public var allowedMethods: [String: [HTTPRequest.Method]] { Self.fixedPathMethods }
+
     /// Adds the routes to `router`.
-    public func add(to router: Router<BasicRequestContext>) {
+    public func addRoutes(to router: Router<BasicRequestContext>) {
         router.post("/market/orders") { request, _ in await answer { () async throws(HTTPFailure) in try await publish(request) } }
         router.get("/market/orders") { request, _ in await answer { () async throws(HTTPFailure) in try await list(request) } }
         router.get("/market/orders/:orderHash") { request, context in

@@ -10,8 +10,8 @@ import Server
 import Synchronization
 
 /// A chain node with a market: the node on an in-memory ledger (kept across restarts by reusing
-/// `store`), the book in memory or in a SQLite file, the market's routes on a loopback port and
-/// the status tracker running beside them.
+/// `store`), the book in memory or in a SQLite file, the node's server with the market's routes on
+/// a loopback port and the status tracker running beside it.
 struct MarketNodeFixture {
     let store: InMemoryChainStore
     let node: ChainNode
@@ -39,13 +39,14 @@ struct MarketNodeFixture {
     /// Serves the market on 127.0.0.1 (a free port) with the status tracker running, runs `body`
     /// with a client of it, then stops both.
     func serve<Value: Sendable>(_ body: @escaping @Sendable (MarketClient) async throws -> Value) async throws -> Value {
-        let router = Router(context: BasicRequestContext.self)
-        MarketRoutes(market: market).add(to: router)
+        // The node's own front (JSON-RPC, /info, /metrics) with the market as a route group, and
+        // the tracker as the node runs it; the test seals blocks itself (no block producer).
+        let server = NodeServer(node: node, rpc: ChainRPCService(node: node),
+                                configuration: NodeServerConfiguration(port: 0), routeGroups: [MarketRoutes(market: market)])
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let application = Application(
-            router: router, configuration: ApplicationConfiguration(address: .hostname("127.0.0.1", port: 0)),
-            onServerRunning: { channel in portSink.yield(channel.localAddress?.port ?? 0) })
-        let tracker = MarketStatusTracker(book: book, chain: ChainNodeMarketChain(node: node), policy: policy)
+        let application = server.makeApplication(onServerRunning: { port in portSink.yield(port) })
+        let tracker = MarketTrackerService(
+            tracker: MarketStatusTracker(book: book, chain: ChainNodeMarketChain(node: node), policy: policy))
         return try await withThrowingTaskGroup(of: Value?.self) { group in
             group.addTask {
                 try await application.runService()

@@ -54,7 +54,7 @@ struct MarketRoutesFixture {
     /// Runs `body` against the routes in Hummingbird's in-process test server.
     func test<Value: Sendable>(_ body: @escaping @Sendable (any TestClientProtocol) async throws -> Value) async throws -> Value {
         let router = Router(context: BasicRequestContext.self)
-        MarketRoutes(market: market, maxBodySize: maxBodySize).add(to: router)
+        MarketRoutes(market: market, maxBodySize: maxBodySize).addRoutes(to: router)
         return try await Application(router: router).test(.router, body)
     }
 }
