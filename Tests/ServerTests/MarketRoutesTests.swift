@@ -269,4 +269,25 @@ struct MarketRoutesTests {
             _ = try Self.refusal(extra, .badRequest)
         }
     }
+
+    // MARK: - In the node's front
+
+    @Test("served by NodeServer, a wrong method on a fixed market path is 405 with Allow, beside JSON-RPC")
+    func inNodeServer() async throws {
+        let fixture = try F.make()
+        let node = try await ServerFixture.make().node
+        let server = NodeServer(node: node, rpc: EchoRPC(node: node), configuration: NodeServerConfiguration(port: 0),
+                                routeGroups: [MarketRoutes(market: fixture.market)])
+        try await Application(router: server.makeRouter()).test(.router) { client in
+            let wrong = try await client.send(.put, "/market/orders")
+            #expect(try Self.refusal(wrong, .methodNotAllowed).contains("GET, POST"))
+            #expect(wrong.headers[.allow] == "GET, POST")
+            _ = try Self.refusal(try await client.send(.post, "/market/challenge"), .methodNotAllowed)
+            _ = try Self.refusal(try await client.send(.get, "/market/match"), .methodNotAllowed)
+            let listed = try await client.send(.get, "/market/orders?type=workerpool")
+            #expect(try listed.json["total"] == 0)
+            let rpc = try await client.send(.post, "/", json: .object(["jsonrpc": "2.0", "id": 1, "method": "eth_chainId"]))
+            #expect(try rpc.json["result"] == "0x7a69")
+        }
+    }
 }
