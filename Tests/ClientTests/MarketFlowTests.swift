@@ -122,7 +122,12 @@ struct MarketFlowTests {
             #expect(try await Self.status(client, hashes[2]) == (.open, 8))
 
             // The dataset's owner unpublishes its order; someone else cannot.
-            await #expect(throws: ClientError.self) { try await client.unpublish(hashes[1], key: DevChain.keys[1]) }
+            await #expect {
+                try await client.unpublish(hashes[1], key: DevChain.keys[1])
+            } throws: { error in
+                guard case ClientError.service(let status, let message) = error else { return false }
+                return status == 401 && message.contains(DevChain.address(2).checksummed)
+            }
             #expect(try await client.order(hashes[1]).status == .open)
             try await client.unpublish(hashes[1], key: DevChain.keys[2])
             await #expect {
