@@ -4,6 +4,7 @@ import Client
 import Ethereum
 import Foundation
 import Hummingbird
+import Logging
 import Market
 import PoCo
 import Server
@@ -44,7 +45,10 @@ struct MarketNodeFixture {
         let server = NodeServer(node: node, rpc: ChainRPCService(node: node),
                                 configuration: NodeServerConfiguration(port: 0), routeGroups: [MarketRoutes(market: market)])
         let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let application = server.makeApplication(onServerRunning: { port in portSink.yield(port) })
+        // Stopping by cancellation makes the server log "errors" that are not: keep the test output clean.
+        var logger = Logger(label: "market-flow")
+        logger.logLevel = .critical
+        let application = server.makeApplication(logger: logger, onServerRunning: { port in portSink.yield(port) })
         let tracker = MarketTrackerService(
             tracker: MarketStatusTracker(book: book, chain: ChainNodeMarketChain(node: node), policy: policy))
         return try await withThrowingTaskGroup(of: Value?.self) { group in
