@@ -4,7 +4,9 @@ import Ethereum
 import Foundation
 import Ledger
 import Logging
+import Market
 import Server
+import Storage
 import Synchronization
 
 /// `iexec node` (run the chain node) and `iexec node verify` (replay its ledger).
@@ -18,6 +20,16 @@ struct Node: AsyncParsableCommand {
     /// The ledger file inside a data directory.
     static func ledgerPath(in dataDir: String) -> String {
         URL(fileURLWithPath: dataDir).appendingPathComponent("chain.sqlite").path
+    }
+
+    /// The order book inside a data directory.
+    static func orderBookPath(in dataDir: String) -> String {
+        URL(fileURLWithPath: dataDir).appendingPathComponent("market.sqlite").path
+    }
+
+    /// The storage's folder (blobs, temporary files, its key) inside a data directory.
+    static func storageDirectory(in dataDir: String) -> String {
+        URL(fileURLWithPath: dataDir).appendingPathComponent("storage").path
     }
 
     enum SyncMode: String, ExpressibleByArgument, CaseIterable {
@@ -52,6 +64,10 @@ struct Node: AsyncParsableCommand {
         @Option(parsing: .singleValue,
                 help: "ADDRESS=RLC: native coin of an account of a new chain (repeatable; with --governance).")
         var fund: [String] = []
+        @Option(help: "Most OPEN or DEAD orders one address may have in the market (/market).")
+        var maxOrdersPerAddress: Int = MarketPolicy().maxOpenOrdersPerAddress
+        @Option(help: "Largest blob the storage (/storage) accepts, in bytes.")
+        var storageSizeLimit: UInt64 = 4 << 30
         @OptionGroup var output: OutputOptions
 
         func validate() throws {
@@ -60,6 +76,8 @@ struct Node: AsyncParsableCommand {
             if chainId == 0 { throw ValidationError("--chain-id must be positive") }
             guard blockTime <= 3_600_000 else { throw ValidationError("--block-time is in milliseconds, at most 3600000 (an hour), not \(blockTime)") }
             guard !dataDir.isEmpty else { throw ValidationError("--data-dir must not be empty") }
+            guard maxOrdersPerAddress > 0 else { throw ValidationError("--max-orders-per-address must be positive") }
+            guard storageSizeLimit > 0 else { throw ValidationError("--storage-size-limit must be positive") }
             if governance != nil, dev || genesis != nil {
                 throw ValidationError("--governance builds a genesis from flags: it excludes --dev and --genesis")
             }
@@ -131,15 +149,27 @@ struct Node: AsyncParsableCommand {
             if let chainId, node.chainId != chainId {
                 throw CLIError("the data directory holds chain \(node.chainId), not --chain-id \(chainId): use another --data-dir")
             }
+            // The market and the storage, served on the same port.
+            let book = try SQLiteOrderBook(path: Node.orderBookPath(in: dataDir))
+            defer { try? book.close() }
+            let marketChain = ChainNodeMarketChain(node: node)
+            let policy = MarketPolicy(maxOpenOrdersPerAddress: maxOrdersPerAddress)
+            let market = MarketService(book: book, chain: marketChain, policy: policy)
+            let storageDir = Node.storageDirectory(in: dataDir)
+            try FileManager.default.createDirectory(atPath: storageDir, withIntermediateDirectories: true)
+            let storageKey = try StorageCommand.loadOrCreateKey(path: StorageCommand.defaultKeyPath(in: storageDir))
+            let blobs = try FileBlobStore(root: URL(fileURLWithPath: storageDir), sizeLimit: storageSizeLimit)
             let server = NodeServer(node: node, rpc: ChainRPCService(node: node),
-                                    configuration: NodeServerConfiguration(host: host, port: port))
+                                    configuration: NodeServerConfiguration(host: host, port: port),
+                                    routeGroups: [MarketRoutes(market: market), StorageRoutes(store: blobs, serverKey: storageKey)])
+            let tracker = MarketTrackerService(tracker: MarketStatusTracker(book: book, chain: marketChain, policy: policy))
             var logger = Logger(label: "iexec.node")
             logger.logLevel = .warning
             let listening = Mutex(false)
-            let services = NodeServices(server: server, logger: logger) { boundPort in
+            let services = NodeServices(server: server, followers: [tracker], logger: logger) { boundPort in
                 listening.withLock { $0 = true }
                 let banner = await Node.banner(node: node, host: self.host, port: boundPort, dataDir: self.dataDir,
-                                               dev: self.dev)
+                                               dev: self.dev, storageAddress: storageKey.address)
                 Node.emit(self.output.raw ? JSONText.object(banner.fields.merging(["ok": true]) { $1 }) : banner.text)
             }
             do {
@@ -208,13 +238,15 @@ struct Node: AsyncParsableCommand {
     }
 
     /// What `iexec node` prints once it listens: one line per endpoint and address.
-    static func banner(node: ChainNode, host: String, port: Int, dataDir: String, dev: Bool) async -> CommandOutput {
+    static func banner(node: ChainNode, host: String, port: Int, dataDir: String, dev: Bool,
+                       storageAddress: Address) async -> CommandOutput {
         let genesis = node.genesis
         let head = await node.head
         let base = "\(host):\(port)"
         var fields: [String: Any] = [
             "http": "http://\(base)", "ws": "ws://\(base)", "info": "http://\(base)/info",
-            "metrics": "http://\(base)/metrics", "chainId": node.chainId, "hub": genesis.hub.checksummed,
+            "metrics": "http://\(base)/metrics", "market": "http://\(base)/market", "storage": "http://\(base)/storage",
+            "storageAddress": storageAddress.checksummed, "chainId": node.chainId, "hub": genesis.hub.checksummed,
             "appRegistry": genesis.appRegistry.checksummed, "datasetRegistry": genesis.datasetRegistry.checksummed,
             "workerpoolRegistry": genesis.workerpoolRegistry.checksummed, "governance": genesis.governance.checksummed,
             "head": head.number, "dataDir": dataDir, "dev": dev,
@@ -225,6 +257,8 @@ struct Node: AsyncParsableCommand {
             "JSON-RPC (WebSocket) ws://\(base)",
             "info                 http://\(base)/info",
             "metrics              http://\(base)/metrics",
+            "market               http://\(base)/market   (docs/market.md, docs/openapi/market.yaml)",
+            "storage              http://\(base)/storage  (docs/storage.md; receipts signed by \(storageAddress.checksummed))",
             "chain id             \(node.chainId)",
             "hub                  \(genesis.hub.checksummed)",
             "app registry         \(genesis.appRegistry.checksummed)",

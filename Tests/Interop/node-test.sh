@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# The node's reference client test and crash test (issue #4 item 7): web3.py + eth-account against a
-# real `iexec node`. Builds nothing: takes the iexec binary (default .build/debug/iexec).
+# The node's reference client tests and crash test (issues #4 and #6): web3.py + eth-account against a
+# real `iexec node` — JSON-RPC and PoCo, then the market and the storage it serves. Builds nothing: takes the iexec binary (default .build/debug/iexec).
 # Usage: Tests/Interop/node-test.sh [path/to/iexec]
 set -euo pipefail
 root="$(cd "$(dirname "$0")/../.." && pwd)"
@@ -13,4 +13,5 @@ fi
 python="$(Tests/Interop/setup-venv.sh)"
 # Each script makes its own temporary data dir and removes it, even on failure.
 "$python" Tests/Interop/node_reference.py --iexec "$iexec"
+"$python" Tests/Interop/market_storage_reference.py --iexec "$iexec"
 "$python" Tests/Interop/node_crash.py --iexec "$iexec"
