@@ -55,8 +55,7 @@ struct StatusTrackerTests {
     @Test("a partial match lowers the remaining volume and keeps the order OPEN; a full match fills it")
     func matches() async throws {
         let world = try Self.world()
-        let book = world.book
-        let tracker = MarketStatusTracker(book: book, chain: world.chain, policy: MarketPolicy())
+        let (book, tracker) = (world.book, world.tracker())
         let first = (app: world.appOrder(), dataset: world.datasetOrder(), workerpool: world.workerpoolOrder(volume: 2),
                      request: world.requestOrder(volume: 5))
         let app = try world.insertOpen(.app(first.app), into: book)
@@ -88,8 +87,7 @@ struct StatusTrackerTests {
     @Test("CLOSE on chain cancels an order for good; a look-alike log from another contract does not")
     func close() async throws {
         var world = try Self.world()
-        let book = world.book
-        let tracker = MarketStatusTracker(book: book, chain: world.chain, policy: MarketPolicy())
+        let (book, tracker) = (world.book, world.tracker())
         let (appOrder, requestOrder) = (world.appOrder(), world.requestOrder())
         let app = try world.insertOpen(.app(appOrder), into: book)
         let request = try world.insertOpen(.request(requestOrder), into: book)
@@ -122,8 +120,7 @@ struct StatusTrackerTests {
     @Test("an owner who cannot pay makes the order DEAD, and OPEN again once they can; app orders never die")
     func funding() async throws {
         var world = try Self.world()
-        let book = world.book
-        let tracker = MarketStatusTracker(book: book, chain: world.chain, policy: MarketPolicy())
+        let (book, tracker) = (world.book, world.tracker())
         let app = try world.insertOpen(.app(world.appOrder()), into: book)
         let pool = try world.insertOpen(.workerpool(world.workerpoolOrder()), into: book)
         let request = try world.insertOpen(.request(world.requestOrder()), into: book)
@@ -160,7 +157,7 @@ struct StatusTrackerTests {
         let cursor: UInt64
         do {
             let book = try SQLiteOrderBook(path: path)
-            let tracker = MarketStatusTracker(book: book, chain: world.chain, policy: MarketPolicy())
+            let tracker = world.tracker(of: book)
             app = try world.insertOpen(.app(appOrder), into: book)
             request = try world.insertOpen(.request(requestOrder), into: book)
             try await tracker.catchUp()
@@ -179,7 +176,7 @@ struct StatusTrackerTests {
         #expect(head > cursor)
 
         let book = try SQLiteOrderBook(path: path)
-        let tracker = MarketStatusTracker(book: book, chain: world.chain, policy: MarketPolicy())
+        let tracker = world.tracker(of: book)
         try await tracker.catchUp()
         #expect(try standing(book, request) == Standing(.open, 2))
         #expect(try standing(book, app) == Standing(.canceled, 0))
@@ -197,7 +194,7 @@ struct StatusTrackerTests {
     func run() async throws {
         var world = try Self.world()
         let book = AnnouncingBook()
-        let tracker = MarketStatusTracker(book: book, chain: world.chain, policy: MarketPolicy())
+        let tracker = world.tracker(of: book)
         let requestOrder = world.requestOrder()
         let request = try world.insertOpen(.request(requestOrder), into: book)
         var passes = book.applied.makeAsyncIterator()

@@ -143,6 +143,11 @@ struct MarketWorld {
         MarketService(book: book, chain: chain, policy: policy, clock: clock, challengeCapacity: challengeCapacity)
     }
 
+    /// A status tracker of `book` (this world's own by default) over this world's chain.
+    func tracker(of book: (any OrderBook)? = nil, policy: MarketPolicy = MarketPolicy()) -> MarketStatusTracker {
+        MarketStatusTracker(book: book ?? self.book, chain: chain, policy: policy)
+    }
+
     // MARK: Orders (signed by their owner unless `signer` says otherwise)
 
     static func tag(_ lastByte: UInt8) -> Hash32 { try! Hash32([UInt8](repeating: 0, count: 31) + [lastByte]) }
