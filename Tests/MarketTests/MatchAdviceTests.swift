@@ -27,9 +27,7 @@ struct MatchAdviceTests {
     func matchesOnChain() async throws {
         var world = try MarketWorld()
         let service = world.service()
-        let otherOwner = MarketWorld.key(310)
-        try world.deposit(otherOwner.address, 1_000)
-        let otherPool = try world.createWorkerpool(owner: otherOwner, description: "other")
+        let (otherOwner, otherPool) = try world.fundedWorkerpool(ownerKey: 310, deposit: 1_000)
         // The cheapest workerpool lacks the request's tag bit; the priciest is over its budget.
         let gpu = MarketWorld.tag(0x10)
         let untagged = world.workerpoolOrder(price: 4, salt: 1)
@@ -140,9 +138,7 @@ struct MatchAdviceTests {
     func restriction() async throws {
         var world = try MarketWorld()
         let service = world.service()
-        let otherOwner = MarketWorld.key(311)
-        try world.deposit(otherOwner.address, 1_000)
-        let otherPool = try world.createWorkerpool(owner: otherOwner, description: "other")
+        let otherPool = try world.fundedWorkerpool(ownerKey: 311, deposit: 1_000).workerpool
         let app = try await service.publish(.app(world.appOrder(workerpoolrestrict: otherPool)))
         let pool = try await service.publish(.workerpool(world.workerpoolOrder()))
         let advice = try await service.match(world.requestOrder(withDataset: false))

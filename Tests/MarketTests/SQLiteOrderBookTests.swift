@@ -292,13 +292,20 @@ struct SQLiteOrderBookTests {
         #expect(try book.order(entries[19].orderHash) == nil)
     }
 
-    @Test("an apply whose cursor write fails leaves every order and the cursor as they were")
-    func atomicApply() throws {
-        let scratch = try ScratchDirectory()
+    /// A SQLite book at `book.sqlite` in `scratch` holding one OPEN app order entry.
+    static func bookWithOneEntry(in scratch: ScratchDirectory) throws
+        -> (path: String, book: SQLiteOrderBook, entry: MarketOrder) {
         let path = scratch.path("book.sqlite")
         let book = try SQLiteOrderBook(path: path)
         let entry = Entries.entry(Entries.app(Entries.address(1), price: 2), signer: Entries.address(1), sequence: 0)
         try book.insert(entry)
+        return (path, book, entry)
+    }
+
+    @Test("an apply whose cursor write fails leaves every order and the cursor as they were")
+    func atomicApply() throws {
+        let scratch = try ScratchDirectory()
+        let (path, book, entry) = try Self.bookWithOneEntry(in: scratch)
         try book.apply([], throughBlock: 3)
         // Another connection makes the cursor write at block 666 fail, after the status updates ran.
         let saboteur = try DatabaseQueue(path: path)
@@ -320,10 +327,7 @@ struct SQLiteOrderBookTests {
     @Test("a row that does not decode and a file that is not a database are storage errors, not crashes")
     func corruption() throws {
         let scratch = try ScratchDirectory()
-        let path = scratch.path("book.sqlite")
-        let book = try SQLiteOrderBook(path: path)
-        let entry = Entries.entry(Entries.app(Entries.address(1), price: 2), signer: Entries.address(1), sequence: 0)
-        try book.insert(entry)
+        let (path, book, entry) = try Self.bookWithOneEntry(in: scratch)
         try DatabaseQueue(path: path).write { db in try db.execute(sql: "UPDATE orders SET json = '{\"app\": 1}'") }
         #expect(throws: MarketError.storage("order row \(entry.orderHash.hex): the stored order JSON does not parse")) {
             try book.order(entry.orderHash)

@@ -4,10 +4,16 @@ import PoCo
 import Testing
 
 /// A market's world on an `InMemoryMarketChain`: an app, a dataset and a workerpool registered to
-/// their own owners, every actor funded, and builders of orders signed by the right keys. Orders
-/// agree by default (a request at the offered prices, in category 0, trust 1, no tag), so a test
-/// changes only what it is about.
+/// their own owners, the chosen actors funded, and builders of orders signed by the right keys.
+/// Orders agree by default (a request at the offered prices, in category 0, trust 1, no tag), so a
+/// test changes only what it is about. Deposits and withdrawals are counted to check that nRLC is
+/// conserved.
 struct MarketWorld {
+    /// The actors an asset or a request belongs to.
+    enum Role: CaseIterable {
+        case appOwner, datasetOwner, workerpoolOwner, requester
+    }
+
     static let config = PoCoConfig(
         chainId: 134, hub: try! Address(hex: "0x3eca1B216A7DF1C7689aEb259fFB83ADFB894E7f"),
         appRegistry: try! Address(hex: "0x0000000000000000000000000000000000a99001"),
@@ -28,6 +34,8 @@ struct MarketWorld {
     private(set) var funded: Set<Address> = []
     /// nRLC deposited in all.
     private(set) var deposited: UInt256 = .zero
+    /// nRLC withdrawn in all.
+    private(set) var withdrawn: UInt256 = .zero
 
     var domain: PoCoDomain { Self.config.domain }
 
@@ -36,8 +44,9 @@ struct MarketWorld {
         try! PrivateKey(Keccak256.hash("iexec-swift market actor \(n)").bytes)
     }
 
-    /// Registers the three assets and deposits `funding` nRLC for each owner and the requester.
-    init(funding: UInt64 = 1_000_000) throws {
+    /// Registers the three assets and deposits `funding` nRLC for each of `funded` (by default every
+    /// owner and the requester).
+    init(funding: UInt64 = 1_000_000, funded roles: [Role] = Role.allCases) throws {
         chain = InMemoryMarketChain(config: Self.config)
         app = try Self.created(chain.apply(.registry(.createApp(
             owner: appOwner.address, name: "app", type: "WASM", multiaddr: Array("/wasm/app".utf8),
@@ -46,14 +55,32 @@ struct MarketWorld {
             owner: datasetOwner.address, name: "dataset", multiaddr: Array("/data/set".utf8),
             checksum: Keccak256.hash("dataset"))), from: datasetOwner.address))
         workerpool = try Self.createWorkerpool(on: chain, owner: workerpoolOwner, description: "pool")
-        for actor in [appOwner, datasetOwner, workerpoolOwner, requester] where funding > 0 {
-            try deposit(actor.address, funding)
+        for role in roles where funding > 0 {
+            try deposit(signer(of: role).address, funding)
+        }
+    }
+
+    /// The key of `role`'s actor.
+    func signer(of role: Role) -> PrivateKey {
+        switch role {
+        case .appOwner: appOwner
+        case .datasetOwner: datasetOwner
+        case .workerpoolOwner: workerpoolOwner
+        case .requester: requester
         }
     }
 
     private static func created(_ receipt: CallReceipt) throws -> Address {
         guard case .address(let address) = receipt.output else { throw WorldError.notCreated("\(receipt.output)") }
         return address
+    }
+
+    /// Funds `deposit` nRLC for the actor `key(n)` and registers a workerpool of theirs.
+    mutating func fundedWorkerpool(ownerKey n: Int, deposit nRLC: UInt64 = 1_000) throws
+        -> (owner: PrivateKey, workerpool: Address) {
+        let owner = Self.key(n)
+        try deposit(owner.address, nRLC)
+        return (owner, try createWorkerpool(owner: owner, description: "other"))
     }
 
     /// Registers another workerpool.
@@ -74,21 +101,51 @@ struct MarketWorld {
         deposited += UInt256(nRLC)
     }
 
+    /// Withdraws `nRLC` from `account`'s balance, sent by the account itself.
+    mutating func withdraw(_ account: Address, _ nRLC: UInt64) throws {
+        try chain.apply(.escrow(.withdraw(amount: UInt256(nRLC))), from: account)
+        withdrawn += UInt256(nRLC)
+    }
+
+    /// Matches the four orders on chain, sent by the requester.
+    func match(_ app: AppOrder, _ dataset: DatasetOrder, _ workerpool: WorkerpoolOrder, _ request: RequestOrder) throws {
+        try chain.apply(.matching(.matchOrders(app, dataset, workerpool, request)), from: requester.address)
+    }
+
+    /// Inserts `order` into `book` as an OPEN entry with its whole volume, as publication would but
+    /// without the service's checks, so a test starts from a book it knows. Returns the order hash.
+    @discardableResult
+    func insertOpen(_ order: AnyPoCoOrder, into book: any OrderBook) throws -> Hash32 {
+        let hash = order.hash(in: domain)
+        try book.insert(MarketOrder(order: order, orderHash: hash, signer: try order.signer(in: domain), status: .open,
+                                    remaining: order.order.volume, sequence: try book.nextSequence(), publishedAt: 0))
+        return hash
+    }
+
     /// The state at the chain's head.
     func state() async -> PoCoState { await chain.snapshot().state }
 
-    /// Σ balance + frozen over the funded accounts equals what was deposited, and the total supply.
+    /// Σ balance + frozen over the funded accounts, over every account, and the total supply all
+    /// equal what was deposited less what was withdrawn.
     func checkConservation(sourceLocation: SourceLocation = #_sourceLocation) async {
         let state = await state()
+        let net = deposited - withdrawn
         let held = funded.reduce(UInt256.zero) { $0 + state.account($1).balance + state.account($1).frozen }
-        #expect(held == deposited, "nRLC held ≠ nRLC deposited", sourceLocation: sourceLocation)
-        #expect(state.uint(.totalSupply) == deposited, "total supply ≠ nRLC deposited", sourceLocation: sourceLocation)
+        #expect(held == net, "nRLC held by the funded ≠ nRLC deposited − withdrawn", sourceLocation: sourceLocation)
+        #expect(state.totalHeld == net, "nRLC held in all ≠ nRLC deposited − withdrawn", sourceLocation: sourceLocation)
+        #expect(state.uint(.totalSupply) == net, "total supply ≠ nRLC deposited − withdrawn",
+                sourceLocation: sourceLocation)
     }
 
     /// A service over this world's book and chain.
     func service(policy: MarketPolicy = MarketPolicy(), clock: @escaping @Sendable () -> UInt64 = { 1_700_000_100 },
                  challengeCapacity: Int = MarketService.defaultChallengeCapacity) -> MarketService {
         MarketService(book: book, chain: chain, policy: policy, clock: clock, challengeCapacity: challengeCapacity)
+    }
+
+    /// A status tracker of `book` (this world's own by default) over this world's chain.
+    func tracker(of book: (any OrderBook)? = nil, policy: MarketPolicy = MarketPolicy()) -> MarketStatusTracker {
+        MarketStatusTracker(book: book ?? self.book, chain: chain, policy: policy)
     }
 
     // MARK: Orders (signed by their owner unless `signer` says otherwise)
