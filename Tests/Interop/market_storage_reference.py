@@ -8,7 +8,7 @@ Starts `iexec node --dev`, then:
   ones this script computes; queries the books; asks /market/match and sends the advised orders to
   matchOrders; watches the orders turn FILLED from the chain's logs; refusals (signature of someone
   else, unregistered app, no funds); unpublishes with an EIP-712 challenge signed by eth-account.
-- storage: uploads with `personal_sign` headers; the answered id is the one this script computes
+- storage (served by the node, and alone by `iexec storage`): uploads with `personal_sign` headers; the answered id is the one this script computes
   from docs/storage.md (CIDv1 raw for small blobs, the chunked form for large); downloads, Range,
   HEAD, manifest, chunk proofs, a receipt checked by eth-account recovery; 401 and 403 answers.
 Usage: market_storage_reference.py --iexec .build/debug/iexec [--keep]
@@ -21,7 +21,9 @@ import base64
 import hashlib
 import json
 import os
+import signal
 import struct
+import subprocess
 import sys
 import time
 import urllib.error
@@ -332,8 +334,43 @@ class Scenario:
         self.checks.eq("GET private by the uploader", uploader[0], 200)
 
 
+def standalone_storage(args, work, checks):
+    """`iexec storage` alone: its banner, a signed upload and a verified read-back, SIGTERM."""
+    port = free_port()
+    data = os.path.join(work, "storage-alone")
+    log = open(os.path.join(work, "storage.log"), "wb")
+    process = subprocess.Popen([args.iexec, "storage", "--data-dir", data, "--port", str(port), "--raw"],
+                               stdout=subprocess.PIPE, stderr=log)
+    try:
+        banner = json.loads(process.stdout.readline() or b"{}")
+        checks.eq("iexec storage --raw banner", (banner.get("ok"), banner.get("url")),
+                  (True, f"http://127.0.0.1:{port}/storage"))
+        base = f"http://127.0.0.1:{port}"
+        info = json_of(http("GET", f"{base}/storage/info"))
+        checks.eq("iexec storage: /storage/info names the banner's address", info["address"], banner["address"])
+        with open(os.path.join(data, "server.key")) as key_file:
+            checks.eq("iexec storage: server.key holds that address's key",
+                      Account.from_key(key_file.read().strip()).address, banner["address"])
+        checks.eq("iexec storage: server.key is readable by its owner only",
+                  oct(os.stat(os.path.join(data, "server.key")).st_mode & 0o777), "0o600")
+        account = dev_accounts()[7]
+        blob = os.urandom(CHUNK + 1)
+        cid = chunked_cid(blob)
+        answer = http("PUT", f"{base}/storage/blobs/{cid}", blob, storage_headers(account, "PUT", cid))
+        checks.eq("iexec storage: PUT", (answer[0], json_of(answer)), (201, {"cid": cid, "size": len(blob)}))
+        checks.eq("iexec storage: GET", http("GET", f"{base}/storage/blobs/{cid}")[2], blob)
+        process.send_signal(signal.SIGTERM)
+        checks.eq("iexec storage stops on SIGTERM with status 0", process.wait(20), 0)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+        log.close()
+
+
 def run_reference(args, work):
     checks = Checks()
+    standalone_storage(args, work, checks)
     node = Node(args.iexec, os.path.join(work, "data"), args.port or free_port(), [], os.path.join(work, "node.log"))
     info = node.start()
     try:
