@@ -7,7 +7,7 @@ import Storage
 /// Each piece is hashed as it comes (SHA-256 of `0x00 ‖ chunk` for a chunked id, of the chunk
 /// itself for a plain one), so the hash of a chunk is ready the moment its last byte arrives and
 /// nothing but the running hash is held: memory does not grow with the blob.
-struct ChunkVerifier {
+struct ChunkVerifier: Sendable {
     /// Why a chunk was refused: its index and what is wrong.
     struct Mismatch: Error {
         let index: Int

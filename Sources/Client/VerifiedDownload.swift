@@ -113,16 +113,6 @@ extension StorageClient {
     /// at most about this much left to write).
     static let flushInterval: UInt64 = 32 << 20
 
-    /// Writes the next bytes of the body at `offset` (never past the blob's end), then checks
-    /// them; a bad chunk is a `verificationFailed` naming it.
-    private static func append(_ bytes: UnsafeRawBufferPointer, at offset: UInt64, to part: LocalFile,
-                               verifier: inout ChunkVerifier, id: ContentID) throws(ClientError) {
-        let total = verifier.manifest.totalLength
-        let room = Int(min(UInt64(bytes.count), total - min(offset, total)))
-        try part.write(UnsafeRawBufferPointer(rebasing: bytes[..<room]), at: offset)
-        do { try verifier.consume(bytes) } catch { throw rejection(error, of: id, keeping: verifier.verifiedLength) }
-    }
-
     /// The error for a chunk that failed: names it, says why and how much stays verified.
     private static func rejection(_ mismatch: ChunkVerifier.Mismatch, of id: ContentID, keeping verified: UInt64) -> ClientError {
         .verificationFailed("chunk \(mismatch.index) of \(id): \(mismatch.reason); \(verified) verified bytes kept in the .part file")
@@ -132,7 +122,8 @@ extension StorageClient {
     /// `part` is cut back to the verified prefix before the error is thrown.
     private func receiveBody(_ id: ContentID, from start: UInt64, into part: LocalFile,
                              verifier: inout ChunkVerifier, durable: Bool) async throws(ClientError) {
-        let total = verifier.manifest.totalLength
+        let manifest = verifier.manifest
+        let total = manifest.totalLength
         var headers = signedHeaders("GET", id)
         if start > 0 { headers.add(name: "Range", value: "bytes=\(start)-") }
         let response = try await send(.GET, url(of: id), headers: headers)
@@ -145,31 +136,107 @@ extension StorageClient {
                 throw .invalidResponse("download \(id): Content-Range is \(response.headers.first(name: "Content-Range") ?? "missing"), expected \(expected)")
             }
         }
+        var pipeline = VerifyingPipeline(verifier: verifier)
         var offset = start
-        do {
-            for try await buffer in response.body {
-                var piece = buffer
-                if skip > 0 {
-                    let dropped = Int(min(skip, UInt64(piece.readableBytes)))
-                    piece.moveReaderIndex(forwardBy: dropped)
-                    skip -= UInt64(dropped)
+        var failure: (any Error)?
+        await withThrowingTaskGroup(of: ChunkVerifier.self) { group in
+            do {
+                for try await buffer in response.body {
+                    var piece = buffer
+                    if skip > 0 {
+                        let dropped = Int(min(skip, UInt64(piece.readableBytes)))
+                        piece.moveReaderIndex(forwardBy: dropped)
+                        skip -= UInt64(dropped)
+                    }
+                    let room = Int(min(UInt64(piece.readableBytes), total - min(offset, total)))
+                    try piece.withUnsafeReadableBytes { raw in
+                        try part.write(UnsafeRawBufferPointer(rebasing: raw[..<room]), at: offset)
+                    }
+                    let before = offset
+                    offset += UInt64(piece.readableBytes)
+                    if durable, before / Self.flushInterval != offset / Self.flushInterval { part.flushInBackground() }
+                    try await pipeline.append(piece, in: &group)
                 }
-                try piece.withUnsafeReadableBytes { raw in
-                    try Self.append(raw, at: offset, to: part, verifier: &verifier, id: id)
-                }
-                let before = offset
-                offset += UInt64(piece.readableBytes)
-                if durable, before / Self.flushInterval != offset / Self.flushInterval { part.flushInBackground() }
+                try await pipeline.finish(in: &group)
+            } catch {
+                failure = error
+                // Keep every chunk that did arrive intact: verify what was received.
+                if !(error is ChunkVerifier.Mismatch) { try? await pipeline.finish(in: &group) }
             }
-            do { try verifier.finish() } catch { throw Self.rejection(error, of: id, keeping: verifier.verifiedLength) }
-        } catch {
+        }
+        verifier = pipeline.verifier
+        if let mismatch = failure as? ChunkVerifier.Mismatch {
+            let kept = ChunkVerifier.offset(ofChunk: mismatch.index, in: manifest)
+            try? part.truncate(to: kept)
+            throw Self.rejection(mismatch, of: id, keeping: kept)
+        }
+        if let failure {
             try? part.truncate(to: verifier.verifiedLength)
-            if let clientError = error as? ClientError { throw clientError }
-            throw .transport("download of \(id) interrupted after \(verifier.verifiedLength) verified bytes of \(total): \(error); call download again to resume")
+            if let clientError = failure as? ClientError { throw clientError }
+            throw .transport("download of \(id) interrupted after \(verifier.verifiedLength) verified bytes of \(total): \(failure); call download again to resume")
         }
         guard verifier.isComplete else {
             try part.truncate(to: verifier.verifiedLength)
             throw .transport("download of \(id) incomplete: the server sent \(offset) of \(total) bytes; \(verifier.verifiedLength) verified bytes kept, call download again to resume")
         }
+    }
+}
+
+/// Verification beside the transfer: the receiving loop appends the body's bytes, and each full
+/// batch is hashed by a child task while the next batch arrives and is written. Batches are
+/// verified one at a time, in order, the verifier's state passing from one to the next, so a
+/// bad chunk is found at most two batches after it arrived.
+struct VerifyingPipeline {
+    typealias Group = ThrowingTaskGroup<ChunkVerifier, any Error>
+
+    /// Bytes handed to the verifying task at once.
+    static let batchSize = 1 << 20
+
+    /// The verifier after the batches verified so far.
+    private(set) var verifier: ChunkVerifier
+    private var batch: [ByteBuffer] = []
+    private var batchBytes = 0
+    private var pending = false
+
+    init(verifier: ChunkVerifier) {
+        self.verifier = verifier
+    }
+
+    /// Adds received bytes; a full batch waits for the previous batch's verdict (throwing its
+    /// mismatch) and goes to a child task.
+    mutating func append(_ piece: ByteBuffer, in group: inout Group) async throws {
+        guard piece.readableBytes > 0 else { return }
+        batch.append(piece)
+        batchBytes += piece.readableBytes
+        if batchBytes >= Self.batchSize { try await dispatch(in: &group) }
+    }
+
+    /// Verifies everything appended, then checks the end of the blob (`ChunkVerifier.finish`).
+    mutating func finish(in group: inout Group) async throws {
+        try await dispatch(in: &group)
+        try await settle(in: &group)
+        try verifier.finish()
+    }
+
+    private mutating func dispatch(in group: inout Group) async throws {
+        try await settle(in: &group)
+        guard !batch.isEmpty else { return }
+        let (pieces, start) = (batch, verifier)
+        batch = []
+        batchBytes = 0
+        pending = true
+        group.addTask {
+            var verifier = start
+            for piece in pieces {
+                try piece.withUnsafeReadableBytes { raw in try verifier.consume(raw) }
+            }
+            return verifier
+        }
+    }
+
+    private mutating func settle(in group: inout Group) async throws {
+        guard pending else { return }
+        pending = false
+        if let next = try await group.next() { verifier = next }
     }
 }

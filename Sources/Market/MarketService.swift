@@ -52,11 +52,17 @@ public actor MarketService {
     /// - Throws: the `MarketError` of the first rule the order breaks (see `OrderValidator`);
     ///   `canceled` for an order closed on chain.
     public func publish(_ order: AnyPoCoOrder) async throws(MarketError) -> MarketOrder {
+        try await publication(of: order).entry
+    }
+
+    /// `publish`, also saying whether this call added the order (false: it was already in the
+    /// book), decided inside the actor so that two concurrent publications cannot both claim it.
+    public func publication(of order: AnyPoCoOrder) async throws(MarketError) -> (entry: MarketOrder, isNew: Bool) {
         let orderHash = order.hash(in: config.domain)
-        if let existing = try book.order(orderHash) { return existing }
+        if let existing = try book.order(orderHash) { return (existing, false) }
         let snapshot = await chain.snapshot()
         // No suspension from here to the insertion: the cap counted is the cap enforced.
-        if let existing = try book.order(orderHash) { return existing }
+        if let existing = try book.order(orderHash) { return (existing, false) }
         let validator = OrderValidator(config: config, policy: policy)
         let entry: MarketOrder
         do throws(MarketError) {
@@ -69,7 +75,7 @@ public actor MarketService {
             throw closed ? MarketError.canceled(hash) : MarketError.noVolumeLeft(hash)
         }
         try book.insert(entry)
-        return entry
+        return (entry, true)
     }
 
     /// The book's entry for `orderHash`.

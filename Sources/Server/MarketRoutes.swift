@@ -53,15 +53,10 @@ public struct MarketRoutes: NodeRouteGroup {
     private func publish(_ request: Request) async throws(HTTPFailure) -> Response {
         let body = try MarketRequest.object(try await readBody(request), members: ["type", "order"])
         let order = try MarketRequest.publishedOrder(body)
-        let hash = order.hash(in: market.config.domain)
         // Publishing twice is not an error: the client learns the order is there (200, not 201).
-        if let existing = try? await market.order(hash) {
-            return Self.json(.ok, MarketJSON.publication(existing))
-        }
         do throws(MarketError) {
-            return Self.json(.created, MarketJSON.publication(try await market.publish(order)))
-        } catch .alreadyPublished {
-            return Self.json(.ok, MarketJSON.publication(try await existingOrder(hash)))
+            let (entry, isNew) = try await market.publication(of: order)
+            return Self.json(isNew ? .created : .ok, MarketJSON.publication(entry))
         } catch {
             throw HTTPFailure(error)
         }
