@@ -30,6 +30,8 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
     case notFound(Hash32)
     /// Unpublishing needs a valid signed challenge from the order's owner.
     case unauthorized(String)
+    /// A valid challenge, signed by someone who does not own the order.
+    case notOrderOwner(Hash32, caller: Address, owner: Address)
     /// The book's storage failed.
     case storage(String)
     /// The chain could not be read.
@@ -40,7 +42,7 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
         switch self {
         case .invalidOrder, .invalidQuery, .badSignature: return 400
         case .unauthorized: return 401
-        case .signerNotOwner: return 403
+        case .signerNotOwner, .notOrderOwner: return 403
         case .notFound: return 404
         case .alreadyPublished: return 409
         case .unregisteredAsset, .noVolumeLeft, .canceled, .insufficientFunds, .insufficientStake,
@@ -72,6 +74,8 @@ public enum MarketError: Error, Hashable, Sendable, CustomStringConvertible {
         case .alreadyPublished(let hash): return "order \(hash.hex) is already published"
         case .notFound(let hash): return "no order \(hash.hex) in the book"
         case .unauthorized(let why): return "unauthorized: \(why)"
+        case .notOrderOwner(let hash, let caller, let owner):
+            return "order \(hash.hex) belongs to \(owner.checksummed), not \(caller.checksummed): only its signer unpublishes it"
         case .storage(let why): return "order book storage failed: \(why)"
         case .chainUnavailable(let why): return "chain unavailable: \(why)"
         }

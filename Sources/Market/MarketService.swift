@@ -153,7 +153,7 @@ public actor MarketService {
         challenges.remove(proof.hash)
         guard let entry = try book.order(orderHash) else { throw .notFound(orderHash) }
         guard entry.signer == proof.address else {
-            throw .unauthorized("order \(orderHash.hex) was signed by \(entry.signer.checksummed), not \(proof.address.checksummed)")
+            throw .notOrderOwner(orderHash, caller: proof.address, owner: entry.signer)
         }
         try book.remove(orderHash)
     }

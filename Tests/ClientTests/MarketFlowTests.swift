@@ -126,7 +126,7 @@ struct MarketFlowTests {
                 try await client.unpublish(hashes[1], key: DevChain.keys[1])
             } throws: { error in
                 guard case ClientError.service(let status, let message) = error else { return false }
-                return status == 401 && message.contains(DevChain.address(2).checksummed)
+                return status == 403 && message.contains(DevChain.address(2).checksummed)
             }
             #expect(try await client.order(hashes[1]).status == .open)
             try await client.unpublish(hashes[1], key: DevChain.keys[2])

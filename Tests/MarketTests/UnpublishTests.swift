@@ -100,8 +100,8 @@ struct UnpublishTests {
         let service = world.service()
         let entry = try await service.publish(.app(world.appOrder()))
         let challenge = await service.challenge(for: world.requester.address)
-        await #expect(throws: MarketError.unauthorized(
-            "order \(entry.orderHash.hex) was signed by \(world.appOwner.address.checksummed), not \(world.requester.address.checksummed)")) {
+        await #expect(throws: MarketError.notOrderOwner(entry.orderHash, caller: world.requester.address,
+                                                         owner: world.appOwner.address)) {
             try await service.unpublish(entry.orderHash, authorization: challenge.authorization(signedWith: world.requester))
         }
         #expect(try await service.order(entry.orderHash) == entry)
