@@ -24,7 +24,6 @@ import os
 import signal
 import struct
 import subprocess
-import sys
 import time
 import urllib.error
 import urllib.request
@@ -34,9 +33,8 @@ from eth_account.messages import encode_defunct
 from eth_utils import keccak
 from web3 import Web3
 
-from node_support import Checks, Client, Failure, Node, dev_accounts, free_port, parse_info, run_in_workdir
-from poco_support import (DEV_CHAIN_ID, NRLC, POCO_ABI, ZERO32, ZERO_ADDRESS, order_digest, order_tuple,
-                          predict_entry, typed_order)
+from node_support import Checks, Client, dev_accounts, free_port, parse_info, run_in_workdir, run_scenario
+from poco_support import POCO_ABI, ZERO32, ZERO_ADDRESS, order_digest, order_tuple, predict_entry, typed_order
 
 CHUNK = 262144
 
@@ -371,16 +369,7 @@ def standalone_storage(args, work, checks):
 def run_reference(args, work):
     checks = Checks()
     standalone_storage(args, work, checks)
-    node = Node(args.iexec, os.path.join(work, "data"), args.port or free_port(), [], os.path.join(work, "node.log"))
-    info = node.start()
-    try:
-        Scenario(node, info, checks).run()
-        checks.true("the node stops on SIGTERM", node.stop() is not None)
-    except BaseException:
-        print(f"--- node output (last lines of {node.log_path}) ---\n{node.tail()}", file=sys.stderr)
-        raise
-    finally:
-        node.kill()
+    run_scenario(args, work, "market", [], Scenario, checks)
     return checks.passed
 
 

@@ -19,7 +19,6 @@ import argparse
 import hashlib
 import json
 import os
-import sys
 import time
 
 from eth_abi import encode as abi_encode
@@ -28,8 +27,8 @@ from eth_utils import keccak
 from web3 import Web3
 from web3.exceptions import ContractLogicError, Web3RPCError
 
-from node_support import (Checks, Client, Failure, Node, Subscriber, dev_accounts, free_port, parse_info,
-                          run_in_workdir, verify)
+from node_support import (Checks, Client, Failure, Subscriber, dev_accounts, parse_info, run_in_workdir,
+                          run_scenario, verify)
 from poco_support import (DEV_ACCOUNT_0, DEV_ACCOUNT_1, DEV_BALANCE, DEV_CHAIN_ID, KITTY, NRLC, POCO_ABI, TOPIC,
                           ZERO32, ZERO_ADDRESS, authorization, block_hash_of, check_abi_tables, check_vectors,
                           deal_id, decoded_logs, domain_separator, hx, logs_bloom, norm_log, norm_ws_log,
@@ -47,18 +46,7 @@ def run_reference(args, work):
     if os.path.exists(vectors):
         checks.passed += check_vectors(vectors)
 
-    port = args.port or free_port()
-    node = Node(args.iexec, os.path.join(work, "reference-data"), port, ["--block-time", str(args.block_time)],
-                os.path.join(work, "reference-node.log"))
-    info = node.start()
-    try:
-        Scenario(node, info, checks).run()
-        checks.true("the node stops on SIGTERM", node.stop() is not None)
-    except BaseException:
-        print(f"--- node output (last lines of {node.log_path}) ---\n{node.tail()}", file=sys.stderr)
-        raise
-    finally:
-        node.kill()
+    node = run_scenario(args, work, "reference", ["--block-time", str(args.block_time)], Scenario, checks)
     verify(args.iexec, node.data_dir, "`iexec node verify` of the reference chain", checks)
     return checks.passed
 

@@ -85,6 +85,24 @@ class Node:
             return "(no output)"
 
 
+def run_scenario(args, work, name, extra, scenario, checks):
+    """Starts `iexec node --dev` (plus `extra` flags) in `work/<name>-data`, runs
+    `scenario(node, info, checks).run()`, checks the node stops on SIGTERM, and returns the node
+    (stopped). On a failure its last lines of output are printed; the process never outlives this."""
+    node = Node(args.iexec, os.path.join(work, f"{name}-data"), args.port or free_port(), extra,
+                os.path.join(work, f"{name}-node.log"))
+    info = node.start()
+    try:
+        scenario(node, info, checks).run()
+        checks.true("the node stops on SIGTERM", node.stop() is not None)
+    except BaseException:
+        print(f"--- node output (last lines of {node.log_path}) ---\n{node.tail()}", file=sys.stderr)
+        raise
+    finally:
+        node.kill()
+    return node
+
+
 def run_in_workdir(name, args, run, failures=()):
     """Checks `args.iexec`, runs `run(work)` in a fresh temporary folder and returns its result;
     a `Failure` (or one of `failures`) prints "<name>: FAILED: …" and exits 1. The folder is removed
