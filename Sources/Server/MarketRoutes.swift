@@ -17,10 +17,10 @@ public struct MarketRoutes: NodeRouteGroup {
     /// The default body limit: a request order with long `params` is a few KiB.
     public static let defaultMaxBodySize = 64 << 10
 
-    /// The fixed paths and the methods each answers, for `JSONErrorMiddleware`'s 405s.
-    /// (`/market/orders/{orderHash}` answers GET and DELETE; another method there gets 404.)
-    public static let fixedPathMethods: [String: [HTTPRequest.Method]] = [
+    /// The paths and the methods each answers, for `JSONErrorMiddleware`'s 405s.
+    public static let pathMethods: [String: [HTTPRequest.Method]] = [
         "/market/orders": [.get, .post],
+        "/market/orders/{orderHash}": [.get, .delete],
         "/market/challenge": [.get],
         "/market/match": [.post],
     ]
@@ -31,8 +31,8 @@ public struct MarketRoutes: NodeRouteGroup {
         self.maxBodySize = maxBodySize
     }
 
-    /// `fixedPathMethods`.
-    public var allowedMethods: [String: [HTTPRequest.Method]] { Self.fixedPathMethods }
+    /// `pathMethods`.
+    public var allowedMethods: [String: [HTTPRequest.Method]] { Self.pathMethods }
 
     /// Adds the routes to `router`.
     public func addRoutes(to router: Router<BasicRequestContext>) {

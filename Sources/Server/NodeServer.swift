@@ -34,7 +34,8 @@ public struct NodeServerConfiguration: Sendable {
 
 /// Routes the node's front serves beside JSON-RPC: the market (`/market`), the storage (`/storage`).
 public protocol NodeRouteGroup: Sendable {
-    /// Each fixed path it serves with its methods, so a wrong method gets 405 with `Allow`.
+    /// Each path it serves with its methods, so a wrong method gets 405 with `Allow`. A segment
+    /// written `{name}` stands for any one segment (`/storage/blobs/{cid}`).
     var allowedMethods: [String: [HTTPRequest.Method]] { get }
     /// Adds its routes.
     func addRoutes(to router: Router<BasicRequestContext>)
@@ -150,7 +151,7 @@ public struct NodeServer: Sendable {
 /// `Allow`) from an unknown path (404).
 struct JSONErrorMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
-    /// The methods each known path answers.
+    /// The methods each known path answers; `{name}` segments match any one segment.
     let allowedMethods: [String: [HTTPRequest.Method]]
 
     func handle(_ request: Request, context: Context,
@@ -159,7 +160,7 @@ struct JSONErrorMiddleware: RouterMiddleware {
             return try await next(request, context)
         } catch let error as any HTTPResponseError {
             let path = request.uri.path
-            if error.status == .notFound, let allowed = allowedMethods[path] {
+            if error.status == .notFound, let allowed = methods(for: path) {
                 var response = Self.render(.methodNotAllowed,
                                            "\(request.method) \(path) is not supported: use \(allowed.map(\.rawValue).joined(separator: ", "))")
                 response.headers[.allow] = allowed.map(\.rawValue).joined(separator: ", ")
@@ -170,6 +171,18 @@ struct JSONErrorMiddleware: RouterMiddleware {
         } catch {
             return Self.render(.internalServerError, "internal error: \(error)")
         }
+    }
+
+    /// The methods of the first pattern `path` matches, nil when none does.
+    func methods(for path: String) -> [HTTPRequest.Method]? {
+        if let exact = allowedMethods[path] { return exact }
+        let segments = path.split(separator: "/", omittingEmptySubsequences: true)
+        for (pattern, methods) in allowedMethods {
+            let parts = pattern.split(separator: "/", omittingEmptySubsequences: true)
+            guard parts.count == segments.count else { continue }
+            if zip(parts, segments).allSatisfy({ $0.hasPrefix("{") && $0.hasSuffix("}") || $0 == $1 }) { return methods }
+        }
+        return nil
     }
 
     static func render(_ status: HTTPResponse.Status, _ message: String) -> Response {

@@ -82,33 +82,3 @@ enum ByteRangeRequest: Equatable {
     }
 }
 
-/// Answers a known storage path asked with a method it does not take with 405 and `Allow`
-/// (the router alone can only say 404).
-struct StorageMethodGuard: RouterMiddleware {
-    typealias Context = BasicRequestContext
-
-    /// The methods a storage path takes, nil for a path that is not the storage API's.
-    static func allowedMethods(path: String) -> [HTTPRequest.Method]? {
-        let parts = path.split(separator: "/", omittingEmptySubsequences: true)
-        guard parts.first == "storage" else { return nil }
-        switch parts.count {
-        case 2 where parts[1] == "info": return [.get]
-        case 3 where parts[1] == "blobs": return [.get, .head, .put]
-        case 4 where parts[1] == "blobs" && ["manifest", "receipt"].contains(parts[3]): return [.get]
-        case 5 where parts[1] == "blobs" && parts[3] == "chunks": return [.get]
-        default: return nil
-        }
-    }
-
-    func handle(_ request: Request, context: Context,
-                next: (Request, Context) async throws -> Response) async throws -> Response {
-        do {
-            return try await next(request, context)
-        } catch let error as any HTTPResponseError where error.status == .notFound {
-            guard let allowed = Self.allowedMethods(path: request.uri.path), !allowed.contains(request.method) else { throw error }
-            let list = allowed.map(\.rawValue).joined(separator: ", ")
-            return StorageHTTPError(.methodNotAllowed, "\(request.method) \(request.uri.path) is not supported: use \(list)",
-                                    headers: [.allow: list]).response
-        }
-    }
-}

@@ -32,13 +32,15 @@ public struct StorageRoutes: NodeRouteGroup {
         self.clock = clock
     }
 
-    /// None: the routes have path parameters, and `StorageMethodGuard` answers 405 for them.
-    public var allowedMethods: [String: [HTTPRequest.Method]] { [:] }
+    /// The storage API's paths and methods.
+    public var allowedMethods: [String: [HTTPRequest.Method]] {
+        ["/storage/info": [.get], "/storage/blobs/{cid}": [.get, .head, .put],
+         "/storage/blobs/{cid}/manifest": [.get], "/storage/blobs/{cid}/receipt": [.get],
+         "/storage/blobs/{cid}/chunks/{index}": [.get]]
+    }
 
-    /// Adds the routes to `router`, and a middleware answering 405 (with `Allow`) for a storage
-    /// path asked with a method it does not take.
+    /// Adds the routes to `router`.
     public func addRoutes(to router: Router<BasicRequestContext>) {
-        router.add(middleware: StorageMethodGuard())
         let blob: RouterPath = "/storage/blobs/{cid}"
         router.put(blob) { request, context in await answer { try await upload(request, context) } }
         router.get(blob) { request, context in await answer { try serve(request, context, body: true) } }

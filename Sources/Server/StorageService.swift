@@ -23,7 +23,7 @@ public struct StorageServer: Sendable {
     /// The router: errors as JSON, then the storage routes.
     public func makeRouter() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
-        router.add(middleware: JSONErrorMiddleware(allowedMethods: [:]))
+        router.add(middleware: JSONErrorMiddleware(allowedMethods: routes.allowedMethods))
         routes.addRoutes(to: router)
         return router
     }

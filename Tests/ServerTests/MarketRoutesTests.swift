@@ -272,7 +272,7 @@ struct MarketRoutesTests {
 
     // MARK: - In the node's front
 
-    @Test("served by NodeServer, a wrong method on a fixed market path is 405 with Allow, beside JSON-RPC")
+    @Test("served by NodeServer, a wrong method on a market path is 405 with Allow, beside JSON-RPC")
     func inNodeServer() async throws {
         let fixture = try F.make()
         let node = try await ServerFixture.make().node
@@ -284,6 +284,10 @@ struct MarketRoutesTests {
             #expect(wrong.headers[.allow] == "GET, POST")
             _ = try Self.refusal(try await client.send(.post, "/market/challenge"), .methodNotAllowed)
             _ = try Self.refusal(try await client.send(.get, "/market/match"), .methodNotAllowed)
+            let onOrder = try await client.send(.put, "/market/orders/0x\(String(repeating: "ab", count: 32))")
+            #expect(try Self.refusal(onOrder, .methodNotAllowed).contains("GET, DELETE"))
+            #expect(onOrder.headers[.allow] == "GET, DELETE")
+            _ = try Self.refusal(try await client.send(.get, "/market/orders/a/b"), .notFound)
             let listed = try await client.send(.get, "/market/orders?type=workerpool")
             #expect(try listed.json["total"] == 0)
             let rpc = try await client.send(.post, "/", json: .object(["jsonrpc": "2.0", "id": 1, "method": "eth_chainId"]))
