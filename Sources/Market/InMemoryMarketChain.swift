@@ -52,6 +52,10 @@ public final class InMemoryMarketChain: MarketChain {
         for subscriber in world.withLock({ $0.subscribers }) { subscriber.finish() }
     }
 
+    public func headNumber() async -> UInt64 {
+        world.withLock { $0.blockNumber }
+    }
+
     public func snapshot() async -> ChainSnapshot {
         world.withLock { ChainSnapshot(state: $0.engine.state, blockNumber: $0.blockNumber, timestamp: $0.timestamp) }
     }

@@ -6,7 +6,10 @@ import PoCo
 public protocol MarketChain: Sendable {
     /// The chain id, hub and registries: the EIP-712 domain orders are signed in.
     var config: PoCoConfig { get }
-    /// The PoCo state after the head, with the head's number and timestamp.
+    /// The head's number (cheap: no state).
+    func headNumber() async -> UInt64
+    /// The PoCo state after the head, with the head's number and timestamp. A snapshot held while
+    /// the chain moves on makes the chain copy its state: take it late, drop it early.
     func snapshot() async -> ChainSnapshot
     /// The logs of blocks `range` (inclusive), in chain order.
     func logs(blocks range: ClosedRange<UInt64>) async throws(MarketError) -> [MarketLog]

@@ -54,25 +54,43 @@ public struct MarketStatusTracker: Sendable {
     /// One pass: the logs of the blocks after the cursor through the current head, and every
     /// order they name or that is OPEN or DEAD, re-derived from the head's state; the updates and
     /// the new cursor are written together. Nothing to do when the cursor is at the head.
+    ///
+    /// The state snapshot is taken last and dropped as soon as the updates are written: while a
+    /// snapshot is alive, the node's next block copies the whole state (copy on write), so it is
+    /// never held across a read of the ledger.
     public func catchUp() async throws(MarketError) {
-        let snapshot = await chain.snapshot()
-        let head = snapshot.blockNumber
-        var digest = OrderLogDigest()
-        if let cursor = try book.lastProcessedBlock() {
-            guard cursor < head else { return }
-            let logs = try await chain.logs(blocks: (cursor + 1)...head)
-            digest = OrderLogDigest(logs: logs, hub: chain.config.hub)
+        let cursor = try book.lastProcessedBlock()
+        var readThrough = await chain.headNumber()
+        if let cursor, cursor >= readThrough { return }
+        var logs: [MarketLog] = []
+        if let cursor { logs = try await chain.logs(blocks: (cursor + 1)...readThrough) }
+        while true {
+            let snapshot = await chain.snapshot()
+            guard snapshot.blockNumber <= readThrough else {
+                // Blocks came in meanwhile: read their logs too, without the snapshot.
+                let head = snapshot.blockNumber
+                if cursor != nil { logs += try await chain.logs(blocks: (readThrough + 1)...head) }
+                readThrough = head
+                continue
+            }
+            try apply(OrderLogDigest(logs: logs, hub: chain.config.hub), state: snapshot.state, throughBlock: readThrough)
+            return
         }
+    }
+
+    /// Re-derives the orders `digest` names and every OPEN or DEAD one from `state`, and writes
+    /// the changes with the cursor `block`.
+    private func apply(_ digest: OrderLogDigest, state: PoCoState, throughBlock block: UInt64) throws(MarketError) {
         var candidates: [Hash32: MarketOrder] = [:]
         for entry in try book.orders(withStatus: [.open, .dead]) { candidates[entry.orderHash] = entry }
         for hash in digest.touched where candidates[hash] == nil {
             if let entry = try book.order(hash) { candidates[hash] = entry }
         }
         let updates = candidates.values.sorted { $0.sequence < $1.sequence }.compactMap { entry in
-            let update = Self.derive(entry, closed: digest.closed.contains(entry.orderHash), state: snapshot.state)
+            let update = Self.derive(entry, closed: digest.closed.contains(entry.orderHash), state: state)
             return update.status == entry.status && update.remaining == entry.remaining ? nil : update
         }
-        try book.apply(updates, throughBlock: head)
+        try book.apply(updates, throughBlock: block)
     }
 
     /// The status and remaining volume `state` gives `entry`; `closed`: a `Closed…Order` log named it.

@@ -20,6 +20,10 @@ public struct ChainNodeMarketChain: MarketChain {
 
     public var config: PoCoConfig { node.pocoConfig }
 
+    public func headNumber() async -> UInt64 {
+        await node.head.number
+    }
+
     public func snapshot() async -> Market.ChainSnapshot {
         await Self.readSnapshot(of: node)
     }

@@ -190,6 +190,24 @@ struct StatusTrackerTests {
         await world.checkConservation()
     }
 
+    @Test("a block sealed between the head read and the snapshot has its logs read too: CANCELED, not FILLED")
+    func blockDuringPass() async throws {
+        var world = try Self.world()
+        let appOrder = world.appOrder()
+        let app = try world.insertOpen(.app(appOrder), into: world.book)
+        try await world.tracker().catchUp()
+        try world.deposit(world.requester.address, 1)  // a block for the pass to read
+        // The chain closes the order as the tracker takes its snapshot, after it read the head.
+        let chain = MovingChain(world.chain) {
+            try world.chain.apply(.orders(.manageAppOrder(OrderOperation(order: appOrder, operation: .close))),
+                                  from: world.appOwner.address)
+        }
+        try await MarketStatusTracker(book: world.book, chain: chain, policy: MarketPolicy()).catchUp()
+        #expect(try standing(world.book, app) == Standing(.canceled, 0))
+        #expect(try world.book.lastProcessedBlock() == (await world.chain.headNumber()))
+        await world.checkConservation()
+    }
+
     @Test("run() passes at start and at each new head, and ends on cancellation or when the chain stops")
     func run() async throws {
         var world = try Self.world()
@@ -216,4 +234,24 @@ struct StatusTrackerTests {
         try await stopping.value
         await world.checkConservation()
     }
+}
+
+/// A chain that seals one more block (`move`) the first time a snapshot is asked for.
+private final class MovingChain: MarketChain, @unchecked Sendable {
+    private let base: InMemoryMarketChain
+    private var move: (() throws -> Void)?
+
+    init(_ base: InMemoryMarketChain, move: @escaping () throws -> Void) {
+        self.base = base
+        self.move = move
+    }
+
+    var config: PoCoConfig { base.config }
+    func headNumber() async -> UInt64 { await base.headNumber() }
+    func snapshot() async -> ChainSnapshot {
+        if let move { self.move = nil; try? move() }
+        return await base.snapshot()
+    }
+    func logs(blocks range: ClosedRange<UInt64>) async throws(MarketError) -> [MarketLog] { try await base.logs(blocks: range) }
+    func heads() async -> AsyncStream<UInt64> { await base.heads() }
 }
