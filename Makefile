@@ -2,7 +2,7 @@
 SWIFT ?= swift
 INTEROP_CASES ?= 3000
 
-.PHONY: all deps build demo test unit-test interop node-test bench fuzz clean
+.PHONY: all deps build demo test unit-test interop node-test examples bench fuzz clean
 
 all: build
 
@@ -17,9 +17,9 @@ demo: build
 	@scripts/demo.sh
 
 ## make test: unit tests, the reference checks against eth-account / eth-abi and HTCondor's classad2,
-## then web3.py against a running node (the PoCo flow end to end, and kill -9 in the middle of a
-## transaction stream).
-test: unit-test interop node-test
+## then web3.py against a running node (the PoCo flow end to end, the market and the storage, and
+## kill -9 in the middle of a transaction stream), then the example apps rebuilt and checked.
+test: unit-test interop node-test examples
 
 unit-test:
 	@scripts/install-deps.sh test
@@ -35,6 +35,10 @@ node-test:
 	@scripts/install-deps.sh test
 	$(SWIFT) build --product iexec
 	@Tests/Interop/node-test.sh "$$($(SWIFT) build --show-bin-path)/iexec"
+
+## The example apps (Examples/apps): rebuilt, compared with the committed modules, run once.
+examples:
+	@Examples/apps/check.sh
 
 ## make bench: release-build benchmarks with the C references (pycryptodome, coincurve).
 bench:
