@@ -46,12 +46,38 @@ public struct StorageServer: Sendable {
     /// - Parameter handlingSignals: off in tests, which cancel or shut the group down themselves.
     public func run(logger: Logger = Logger(label: "iexec.storage"), handlingSignals: Bool = true,
                     onServerRunning: @escaping @Sendable (_ port: Int) async -> Void = { _ in }) async throws {
+        try await makeGroup(logger: logger, handlingSignals: handlingSignals, onServerRunning: onServerRunning).run()
+    }
+
+    /// Serves while `body` runs with the root URL (`http://host:port`, the port the socket got),
+    /// then shuts down gracefully and returns what `body` returned: for tests and benchmarks.
+    public func serving<T: Sendable>(logger: Logger = Logger(label: "iexec.storage"),
+                                     _ body: @Sendable (_ baseURL: String) async throws -> T) async throws -> T {
+        let (ports, sink) = AsyncStream.makeStream(of: Int.self)
+        let group = makeGroup(logger: logger, handlingSignals: false) { sink.yield($0) }
+        return try await withThrowingTaskGroup(of: Void.self) { tasks in
+            tasks.addTask { try await group.run() }
+            var iterator = ports.makeAsyncIterator()
+            guard let port = await iterator.next() else { throw CancellationError() }
+            do {
+                let result = try await body("http://\(host):\(port)")
+                await group.triggerGracefulShutdown()
+                return result
+            } catch {
+                await group.triggerGracefulShutdown()
+                throw error
+            }
+        }
+    }
+
+    private func makeGroup(logger: Logger, handlingSignals: Bool,
+                           onServerRunning: @escaping @Sendable (_ port: Int) async -> Void) -> ServiceGroup {
         let application = makeApplication(logger: logger, onServerRunning: onServerRunning)
         var configuration = ServiceGroupConfiguration(
             services: [.init(service: application, successTerminationBehavior: .gracefullyShutdownGroup,
                              failureTerminationBehavior: .gracefullyShutdownGroup)],
             gracefulShutdownSignals: handlingSignals ? [.sigint, .sigterm] : [], logger: logger)
         configuration.maximumGracefulShutdownDuration = .seconds(30)
-        try await ServiceGroup(configuration: configuration).run()
+        return ServiceGroup(configuration: configuration)
     }
 }

@@ -3,7 +3,6 @@ import Ethereum
 import Foundation
 import Logging
 import Server
-import ServiceLifecycle
 import Storage
 
 /// `iexec-bench storage [--size-mib N]`: upload and verified-download throughput of
@@ -165,27 +164,9 @@ struct StorageSuite {
     /// Serves `store` on a free loopback port while `body` runs with the root URL.
     private func withStorageServer<T: Sendable>(store: FileBlobStore, key: PrivateKey,
                                                 _ body: @Sendable @escaping (String) async throws -> T) async throws -> T {
-        let logger = {
-            var logger = Logger(label: "iexec-bench.storage")
-            logger.logLevel = .error
-            return logger
-        }()
-        let server = StorageServer(routes: StorageRoutes(store: store, serverKey: key), port: 0)
-        let (ports, portSink) = AsyncStream.makeStream(of: Int.self)
-        let application = server.makeApplication(logger: logger) { portSink.yield($0) }
-        let group = ServiceGroup(configuration: .init(services: [application], logger: logger))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            guard let port = await iterator.next() else { throw BenchError("the storage server did not start") }
-            do {
-                let result = try await body("http://127.0.0.1:\(port)")
-                await group.triggerGracefulShutdown()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-        }
+        var logger = Logger(label: "iexec-bench.storage")
+        logger.logLevel = .error
+        return try await StorageServer(routes: StorageRoutes(store: store, serverKey: key), port: 0)
+            .serving(logger: logger, body)
     }
 }

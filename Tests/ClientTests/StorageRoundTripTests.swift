@@ -1,10 +1,8 @@
 import Client
 import Ethereum
 import Foundation
-import Hummingbird
 import Logging
 import Server
-import ServiceLifecycle
 import Storage
 import Testing
 
@@ -15,25 +13,7 @@ struct StorageRoundTripTests {
     private func withRealServer<T: Sendable>(_ store: any BlobStore,
                                              _ body: @Sendable (String) async throws -> T) async throws -> T {
         let server = StorageServer(routes: StorageRoutes(store: store, serverKey: StorageFixture.serverKey, clock: { StorageFixture.now }), port: 0)
-        let (ports, sink) = AsyncStream.makeStream(of: Int.self)
-        let application = server.makeApplication(logger: Logger(label: "storage-tests", factory: { _ in SwiftLogNoOpLogHandler() })) {
-            sink.yield($0)
-        }
-        let group = ServiceGroup(configuration: .init(services: [application],
-                                                      logger: Logger(label: "storage-tests", factory: { _ in SwiftLogNoOpLogHandler() })))
-        return try await withThrowingTaskGroup(of: Void.self) { tasks in
-            tasks.addTask { try await group.run() }
-            var iterator = ports.makeAsyncIterator()
-            let port = await iterator.next() ?? 0
-            do {
-                let result = try await body("http://127.0.0.1:\(port)")
-                await group.triggerGracefulShutdown()
-                return result
-            } catch {
-                await group.triggerGracefulShutdown()
-                throw error
-            }
-        }
+        return try await server.serving(logger: Logger(label: "storage-tests", factory: { _ in SwiftLogNoOpLogHandler() }), body)
     }
 
     private func client(_ url: String, _ key: PrivateKey?, clock: UInt64 = StorageFixture.now) -> StorageClient {
