@@ -20,6 +20,8 @@ let package = Package(
         .library(name: "Market", targets: ["Market"]),
         .library(name: "Client", targets: ["Client"]),
         .library(name: "Server", targets: ["Server"]),
+        .library(name: "Scheduler", targets: ["Scheduler"]),
+        .library(name: "Worker", targets: ["Worker"]),
         .executable(name: "iexec", targets: ["iexec"]),
         .executable(name: "iexec-bench", targets: ["iexec-bench"]),
     ],
@@ -32,6 +34,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
         .package(url: "https://github.com/swift-server/async-http-client.git", from: "1.37.0"),
+        .package(url: "https://github.com/swiftwasm/WasmKit.git", from: "0.4.2"),
     ],
     targets: [
         .systemLibrary(
@@ -86,20 +89,48 @@ let package = Package(
             dependencies: ["Ethereum", "PoCo", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: strictSettings
         ),
-        // Typed HTTP clients of the node's services: market, storage (verified download, resume).
+        // Typed HTTP clients of the node's services: JSON-RPC (PoCo calls and views, heads over
+        // WebSocket), market, storage (verified download, resume), the scheduler's worker API.
         .target(
             name: "Client",
             dependencies: [
-                "Ethereum", "PoCo", "Storage", "Market",
+                "Ethereum", "PoCo", "Chain", "Storage", "Market",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             ],
             swiftSettings: strictSettings
         ),
-        // Hummingbird composition: JSON-RPC over HTTP and WebSocket, market, storage, /info, /metrics.
+        // The workerpool manager: deal watcher, task and replicate state machines in SQLite,
+        // consensus prediction, ClassAd assignment, deadlines and recovery, order keeping.
+        .target(
+            name: "Scheduler",
+            dependencies: [
+                "Ethereum", "PoCo", "ClassAd", "Client", "Market",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // The worker agent and its executors: Wasm (WasmKit + WASI) and native (bubblewrap),
+        // result packaging and digest, the local store of in-flight replicates.
+        .target(
+            name: "Worker",
+            dependencies: [
+                "Ethereum", "PoCo", "ClassAd", "Client", "Storage",
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "WasmKit", package: "WasmKit"),
+                .product(name: "WasmKitWASI", package: "WasmKit"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        // Hummingbird composition: JSON-RPC over HTTP and WebSocket, market, storage, the scheduler's
+        // worker API, /info, /metrics.
         .target(
             name: "Server",
             dependencies: [
-                "Ethereum", "PoCo", "Chain", "Ledger", "Market", "Storage",
+                "Ethereum", "PoCo", "Chain", "Ledger", "Market", "Storage", "Scheduler",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -110,6 +141,7 @@ let package = Package(
             name: "iexec",
             dependencies: [
                 "Ethereum", "PoCo", "Chain", "Ledger", "Server", "ClassAd", "Market", "Storage", "Client",
+                "Scheduler", "Worker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -187,6 +219,22 @@ let package = Package(
                 "Server", "Chain", "Ledger", "Ethereum", "PoCo", "ChainTestSupport", "Market", "Storage",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "SchedulerTests",
+            dependencies: [
+                "Scheduler", "Client", "ClassAd", "Market", "Ethereum", "PoCo", "ChainTestSupport",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
+            name: "WorkerTests",
+            dependencies: [
+                "Worker", "Client", "ClassAd", "Storage", "Ethereum", "PoCo",
+                .product(name: "WAT", package: "WasmKit"),
             ],
             swiftSettings: strictSettings
         ),

@@ -2,7 +2,7 @@
 # Installs the Debian packages the build and the tests need, only those missing. Idempotent.
 # Usage: scripts/install-deps.sh [build|test]
 set -euo pipefail
-need=(libsecp256k1-dev pkg-config)
+need=(libsecp256k1-dev pkg-config bubblewrap)
 if [ "${1:-build}" = test ]; then
   need+=(python3 python3-venv)
 fi
