@@ -23,6 +23,13 @@ public protocol PoCoChain: Sendable {
     func send(_ calls: [PoCoCall], signer: PrivateKey) async throws(ChainClientError)
         -> [Result<PoCoReceipt, ChainClientError>]
 
+    /// Sends one payable call (an escrow deposit) from `signer` with `value` wei of native coin
+    /// attached, and waits until it is mined. `send(_:signer:)` attaches no value, and the engine
+    /// reverts a non-payable call that carries some.
+    ///
+    /// - Throws: `.reverted` with PoCo's reason, `.rpc` when the signer cannot pay, or a transport error.
+    func send(_ call: PoCoCall, value: UInt256, signer: PrivateKey) async throws(ChainClientError) -> PoCoReceipt
+
     /// The logs in `filter`'s block range matching its address and topics, in chain order.
     func logs(_ filter: ChainLogFilter) async throws(ChainClientError) -> [ChainLog]
 
