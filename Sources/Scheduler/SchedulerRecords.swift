@@ -89,6 +89,28 @@ public struct DealRecord: Codable, Hashable, Sendable {
     /// The stake each contributor locks, nRLC.
     public var workerStake: UInt256
 
+    /// A deal record.
+    public init(id: Hash32, app: AssetLocation, appType: String, dataset: AssetLocation?, category: UInt64,
+                timeref: UInt64, trust: UInt64, tag: Hash32, params: String, requester: Address, beneficiary: Address,
+                callback: Address, startTime: UInt64, botFirst: UInt64, botSize: UInt64, workerStake: UInt256) {
+        self.id = id
+        self.app = app
+        self.appType = appType
+        self.dataset = dataset
+        self.category = category
+        self.timeref = timeref
+        self.trust = trust
+        self.tag = tag
+        self.params = params
+        self.requester = requester
+        self.beneficiary = beneficiary
+        self.callback = callback
+        self.startTime = startTime
+        self.botFirst = botFirst
+        self.botSize = botSize
+        self.workerStake = workerStake
+    }
+
     /// Contributions are accepted before this block time (start + 7 · timeref).
     public var contributionDeadline: UInt64 { startTime &+ PoCoConstants.contributionDeadlineRatio &* timeref }
     /// The task can only be claimed from this block time on (start + 10 · timeref).
@@ -148,4 +170,17 @@ public struct ReplicateRecord: Codable, Hashable, Sendable {
     public var assignedAt: Double
     /// Last news about it.
     public var updatedAt: Double
+
+    /// A replicate record.
+    public init(taskId: Hash32, worker: Address, phase: ReplicatePhase, weight: UInt64, resultHash: Hash32?,
+                authorizationSign: String, assignedAt: Double, updatedAt: Double) {
+        self.taskId = taskId
+        self.worker = worker
+        self.phase = phase
+        self.weight = weight
+        self.resultHash = resultHash
+        self.authorizationSign = authorizationSign
+        self.assignedAt = assignedAt
+        self.updatedAt = updatedAt
+    }
 }

@@ -7,8 +7,9 @@ import PoCo
 extension WorkerpoolScheduler {
     /// Brings the scheduler up to `head`: reads the pool's notices and its tasks' events since
     /// the last block processed (in ranges of `logRange` blocks; the cursor moves with each range,
-    /// written with its changes), then sends the transactions due at `head`'s time. A call while
-    /// another runs returns at once (the next head catches up).
+    /// written with its changes), then sends the transactions due at `head`'s time, and reads
+    /// the blocks that mined them. A call while another runs returns at once (the next head
+    /// catches up).
     ///
     /// - Throws: `.chain` when the node cannot be read; nothing is lost (the cursor did not move
     ///   past what was processed).
@@ -16,6 +17,19 @@ extension WorkerpoolScheduler {
         guard !syncing else { return }
         syncing = true
         defer { syncing = false }
+        try await catchUp(to: head)
+        guard await act(at: head) else { return }
+        do {
+            try await catchUp(to: try await chain.head())
+        } catch let error as SchedulerError {
+            throw error
+        } catch {
+            throw .chain("cannot read the head: \(error)")
+        }
+    }
+
+    /// Processes the logs of the blocks after the cursor, up to `head`.
+    func catchUp(to head: ChainHead) async throws(SchedulerError) {
         if self.head == nil || self.head! < head { self.head = head }
         var from = cursor.map { $0 + 1 } ?? configuration.fromBlock
         while from <= head.number {
@@ -48,7 +62,6 @@ extension WorkerpoolScheduler {
             await refreshScores(afterTasks: finalized)
             from = to + 1
         }
-        await act(at: head)
     }
 
     // MARK: Reading
@@ -178,8 +191,8 @@ extension WorkerpoolScheduler {
 
     /// Sends what is due at `head`'s time: initialize received tasks (claiming at once those
     /// already past their final deadline), reopen consensuses nobody revealed, finalize uploaded
-    /// results, claim tasks past their final deadline.
-    func act(at head: ChainHead) async {
+    /// results, claim tasks past their final deadline. True when a transaction was mined.
+    func act(at head: ChainHead) async -> Bool {
         let now = head.timestamp
         var toInitialize: [TaskRecord] = []
         var toInitializeAndClaim: [TaskRecord] = []
@@ -203,6 +216,7 @@ extension WorkerpoolScheduler {
                 break
             }
         }
+        let before = counters.transactions.values.reduce(0, +)
         for batch in toInitialize.chunked(configuration.batchSize) {
             let call = PoCoCall.lifecycle(.initializeArray(dealids: batch.map(\.dealId),
                                                            indexes: batch.map { UInt256($0.index) }))
@@ -230,6 +244,7 @@ extension WorkerpoolScheduler {
             _ = await send([.lifecycle(.claimArray(taskids: batch.map(\.id)))], named: "claimArray")
         }
         flush()
+        return counters.transactions.values.reduce(0, +) > before
     }
 
     /// PoCo's finalize condition as far as the scheduler knows: every winner revealed, or at
@@ -249,7 +264,8 @@ extension WorkerpoolScheduler {
         for task in batch {
             let sent = await send([.lifecycle(.initialize(dealid: task.dealId, index: UInt256(task.index)))],
                                   named: "initialize").first == true
-            let active = sent || ((try? await chain.task(task.id))?.status ?? .unset) != .unset
+            var active = sent
+            if !active, let onChain = try? await chain.task(task.id) { active = onChain.status != .unset }
             if active, var current = tasks[task.id], current.phase == .received {
                 current.phase = .running
                 record(current)
@@ -285,6 +301,7 @@ extension WorkerpoolScheduler {
 extension Array {
     /// Consecutive slices of at most `size` elements.
     func chunked(_ size: Int) -> [[Element]] {
-        stride(from: 0, to: count, by: max(1, size)).map { Array(self[$0..<Swift.min($0 + size, count)]) }
+        let step = Swift.max(1, size)
+        return stride(from: 0, to: count, by: step).map { Array(self[$0..<Swift.min($0 + step, count)]) }
     }
 }

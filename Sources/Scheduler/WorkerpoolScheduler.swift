@@ -13,7 +13,7 @@ import PoCo
 /// sending the pool's transactions is in `WorkerpoolScheduler+Chain.swift`.
 public actor WorkerpoolScheduler {
     /// The configuration.
-    public let configuration: SchedulerConfiguration
+    public nonisolated let configuration: SchedulerConfiguration
     let chain: any PoCoChain
     /// The workerpool owner's key: signs authorizations and the scheduler's transactions.
     let key: PrivateKey

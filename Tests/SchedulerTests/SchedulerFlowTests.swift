@@ -73,10 +73,10 @@ struct SchedulerFlowTests {
         #expect(task.status == .completed)
         #expect(task.resultDigest == honest[0].digest(taskId))
         let liarAfter = try await world.chain.account(world.workers[0].address)
-        #expect(liarAfter.stake + liarAfter.locked < stakeBefore.stake + stakeBefore.locked, "the liar lost its stake")
+        #expect(liarAfter.balance + liarAfter.frozen < stakeBefore.balance + stakeBefore.frozen, "the liar lost its stake")
         #expect(try await world.chain.score(world.workers[0].address) == .zero)
         let honestAfter = try await world.chain.account(world.workers[1].address)
-        #expect(honestAfter.stake > honestBefore.stake, "an honest worker was paid")
+        #expect(honestAfter.balance > honestBefore.balance, "an honest worker was paid")
         #expect(try await world.chain.score(world.workers[1].address) == 151)
         try await world.checkConservation()
     }
@@ -121,7 +121,7 @@ struct SchedulerFlowTests {
         let dealId = try await world.makeDeal(volume: 2, trust: 1)
         try await world.sync()
         let during = try await world.chain.account(world.requester.address)
-        #expect(during.locked > before.locked)
+        #expect(during.frozen > before.frozen)
         // Nobody works: at the final deadline (10 · timeref) the scheduler claims both tasks.
         let timeref = try await world.chain.category(.zero).workClockTimeRef.clampedToUInt64
         world.chain.advance(seconds: 10 * timeref)
@@ -132,7 +132,7 @@ struct SchedulerFlowTests {
         }
         #expect(await world.scheduler.status().tasksByPhase[.failed] == 2)
         let after = try await world.chain.account(world.requester.address)
-        #expect(after.stake == before.stake && after.locked == before.locked, "the requester got everything back")
+        #expect(after.balance == before.balance && after.frozen == before.frozen, "the requester got everything back")
         try await world.checkConservation()
     }
 
