@@ -19,6 +19,10 @@ import Testing
         PoCoChainScenario.check(outcome, config: chain.config)
     }
 
+    @Test func aTaskIsClaimedOnceTheTestMovesTimePastItsDeadline() async throws {
+        PoCoChainDeadlineScenario.check(try await PoCoChainDeadlineScenario.run(on: Self.chain()))
+    }
+
     @Test func eachBatchIsOneBlockAtTheTestsTime() async throws {
         let chain = Self.chain()
         let key = DevChain.keys[1]

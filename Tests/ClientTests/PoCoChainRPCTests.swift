@@ -18,6 +18,12 @@ import Testing
         #expect(remote.timeless == local.timeless)
     }
 
+    @Test func aTaskIsClaimedOnceTheNodesTimePassesItsDeadline() async throws {
+        let remote = try await PoCoNodeFixture.withNode { chain, _ in try await PoCoChainDeadlineScenario.run(on: chain) }
+        PoCoChainDeadlineScenario.check(remote)
+        #expect(remote == (try await PoCoChainDeadlineScenario.run(on: PoCoChainInMemoryTests.chain())))
+    }
+
     @Test func headsArriveOverTheWebSocket() async throws {
         // Polling every hour: only the subscription can deliver heads within the test.
         let options = RPCChainOptions(receiptTimeout: .seconds(10), headPollInterval: .seconds(3_600))

@@ -17,7 +17,9 @@ final class JSONRPCTransport: Sendable {
     static let maxAnswerSize = 64 << 20
 
     init(url: String, httpClient: HTTPClient, timeout: TimeAmount) {
-        self.url = url
+        var base = url
+        while base.hasSuffix("/") { base.removeLast() }
+        self.url = base
         self.httpClient = httpClient
         self.timeout = timeout
     }

@@ -22,14 +22,17 @@ public final class RPCPoCoChain: DevPoCoChain {
     let nonces = NonceBook()
 
     /// A chain at `url` with a known `config`.
-    public init(url: String, config: PoCoConfig, httpClient: HTTPClient = .shared,
-                options: RPCChainOptions = RPCChainOptions()) {
-        var base = url
-        while base.hasSuffix("/") { base.removeLast() }
-        self.url = base
+    public convenience init(url: String, config: PoCoConfig, httpClient: HTTPClient = .shared,
+                            options: RPCChainOptions = RPCChainOptions()) {
+        self.init(transport: JSONRPCTransport(url: url, httpClient: httpClient, timeout: options.requestTimeout),
+                  config: config, options: options)
+    }
+
+    private init(transport: JSONRPCTransport, config: PoCoConfig, options: RPCChainOptions) {
+        self.transport = transport
+        self.url = transport.url
         self.config = config
         self.options = options
-        transport = JSONRPCTransport(url: base, httpClient: httpClient, timeout: options.requestTimeout)
     }
 
     /// Connects to the node at `url`, reading the chain id and the system contracts' addresses
@@ -39,11 +42,8 @@ public final class RPCPoCoChain: DevPoCoChain {
     ///   an iexec node's `/info`.
     public static func connect(url: String, httpClient: HTTPClient = .shared,
                                options: RPCChainOptions = RPCChainOptions()) async throws(ChainClientError) -> RPCPoCoChain {
-        let probe = RPCPoCoChain(url: url, config: PoCoConfig(chainId: 0, hub: .zero, appRegistry: .zero,
-                                                              datasetRegistry: .zero, workerpoolRegistry: .zero,
-                                                              governance: .zero),
-                                 httpClient: httpClient, options: options)
-        let info = try await probe.transport.get("/info")
+        let transport = JSONRPCTransport(url: url, httpClient: httpClient, timeout: options.requestTimeout)
+        let info = try await transport.get("/info")
         guard case .number(let chainText)? = info["chainId"], let chainId = UInt64(chainText) else {
             throw .malformedResponse("GET /info has no numeric chainId: is \(url) an iexec node?")
         }
@@ -52,7 +52,7 @@ public final class RPCPoCoChain: DevPoCoChain {
                                 datasetRegistry: try RPCValue.address(info["datasetRegistry"], "/info datasetRegistry"),
                                 workerpoolRegistry: try RPCValue.address(info["workerpoolRegistry"], "/info workerpoolRegistry"),
                                 governance: try RPCValue.address(info["governance"], "/info governance"))
-        return RPCPoCoChain(url: url, config: config, httpClient: httpClient, options: options)
+        return RPCPoCoChain(transport: transport, config: config, options: options)
     }
 
     // MARK: Reads
