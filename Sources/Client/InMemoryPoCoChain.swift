@@ -152,8 +152,9 @@ public final class InMemoryPoCoChain: DevPoCoChain {
         let (to, data) = PoCoBinding.encodeCall(call, config: config)
         let funds = world.native[sender] ?? .zero
         guard funds >= value else {
-            return .failure(.rpc(code: -32000, message: "insufficient funds for transfer: \(sender.checksummed) has "
-                                 + "\(funds) wei, the call carries \(value)"))
+            // The node's mempool refuses such a transaction with this message.
+            return .failure(.rpc(code: -32000, message: "insufficient funds: \(sender.checksummed) holds \(funds) wei "
+                                 + "and sends \(value)"))
         }
         let nonce = world.nonces[sender] ?? 0
         world.nonces[sender] = nonce + 1

@@ -100,6 +100,19 @@ import Testing
         }
     }
 
+    @Test func aPayableCallBeyondTheSignersCoinIsRefused() async throws {
+        try await PoCoNodeFixture.withNode { chain, _ in
+            let poor = try PrivateKey(hex: "0x" + String(repeating: "42", count: 32))
+            await #expect {
+                _ = try await chain.send(.escrow(.deposit), value: 1, signer: poor)
+            } throws: { error in
+                guard case .rpc(_, let message)? = error as? ChainClientError else { return false }
+                return message.contains("insufficient funds")
+            }
+            #expect(try await chain.account(poor.address) == Account())
+        }
+    }
+
     @Test func aNonceUsedElsewhereIsRecovered() async throws {
         try await PoCoNodeFixture.withNode { chain, node in
             let key = DevChain.keys[7]
