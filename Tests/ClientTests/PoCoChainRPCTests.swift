@@ -126,6 +126,22 @@ import Testing
         }
     }
 
+    @Test func aTransactionNobodySealsIsReportedNotMined() async throws {
+        let options = RPCChainOptions(receiptTimeout: .milliseconds(300))
+        try await PoCoNodeFixture.withNode(options: options, sealing: false) { chain, node in
+            let results = try await chain.send([.escrow(.withdraw(amount: 0))], signer: DevChain.keys[8])
+            guard case .failure(.notMined(_, let waited))? = results.first else {
+                Issue.record("expected notMined, got \(results)")
+                return
+            }
+            #expect(waited >= 0.3)
+            // It is pending: sealing now mines it.
+            _ = try await node.seal()
+            #expect(try await chain.head().number == 1)
+            #expect(await node.nextNonce(DevChain.address(8), includingPending: false) == 1)
+        }
+    }
+
     @Test func anUnreachableNodeSaysSo() async throws {
         await #expect {
             // The HTTP client retries a refused connection until the request's deadline.

@@ -10,8 +10,9 @@ import Server
 /// HTTP and WebSocket, `/info`), with an `RPCPoCoChain` connected to it.
 enum PoCoNodeFixture {
     /// Runs `body` with a client of a fresh node and the node, then stops the node's services.
+    /// Without `sealing` no block producer runs: transactions wait until the test seals.
     static func withNode<Value: Sendable>(
-        options: RPCChainOptions = RPCChainOptions(receiptTimeout: .seconds(10)),
+        options: RPCChainOptions = RPCChainOptions(receiptTimeout: .seconds(10)), sealing: Bool = true,
         _ body: @escaping @Sendable (RPCPoCoChain, ChainNode) async throws -> Value
     ) async throws -> Value {
         let node = try await ChainNode.open(store: InMemoryChainStore(), genesis: DevChain.genesis,
@@ -27,9 +28,11 @@ enum PoCoNodeFixture {
                 try await application.runService()
                 return nil
             }
-            group.addTask {
-                try await BlockProducer(node: node).run()
-                return nil
+            if sealing {
+                group.addTask {
+                    try await BlockProducer(node: node).run()
+                    return nil
+                }
             }
             group.addTask {
                 var portIterator = ports.makeAsyncIterator()
