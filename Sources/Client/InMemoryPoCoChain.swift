@@ -134,9 +134,10 @@ public final class InMemoryPoCoChain: DevPoCoChain {
         let (head, results, subscribers) = world.withLock { world in
             let head = ChainHead(number: world.head.number + 1, timestamp: world.time)
             var results: [Result<PoCoReceipt, ChainClientError>] = []
-            for (call, value) in calls {
-                guard let signer else { break }
-                results.append(Self.execute(call, value: value, signer: signer, head: head, in: &world, config: config))
+            if let signer {
+                for (call, value) in calls {
+                    results.append(Self.execute(call, value: value, signer: signer, head: head, in: &world, config: config))
+                }
             }
             world.head = head
             return (head, results, Array(world.subscribers.values))
