@@ -85,10 +85,13 @@ public struct GenesisAccount: Hashable, Sendable {
     /// nRLC deposited in the PoCo escrow, applied as a real deposit whose value (escrow · 1e9 wei)
     /// the hub holds in addition to `balance`.
     public var escrow: UInt256
+    /// The account's PoCo reputation as a worker (`viewScore`), zero for a new worker.
+    public var score: UInt256
 
-    public init(address: Address, balance: UInt256 = .zero, escrow: UInt256 = .zero) {
+    public init(address: Address, balance: UInt256 = .zero, escrow: UInt256 = .zero, score: UInt256 = .zero) {
         self.address = address
         self.balance = balance
         self.escrow = escrow
+        self.score = score
     }
 }

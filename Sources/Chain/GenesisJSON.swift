@@ -7,7 +7,8 @@ import PoCo
 //   { "chainId": 31337, "timestamp": 0, "governance": "0x…",
 //     "hub": "0x…", "appRegistry": "0x…", "datasetRegistry": "0x…", "workerpoolRegistry": "0x…",
 //     "categories": [ { "name": "XS", "description": "{}", "workClockTimeRef": 300 }, … ],
-//     "accounts": [ { "address": "0x…", "balance": "10000000000000000000000", "escrow": "0" }, … ] }
+//     "accounts": [ { "address": "0x…", "balance": "10000000000000000000000", "escrow": "0",
+//                     "score": "150" }, … ] }
 //
 // chainId and governance are required; the rest default (see `Genesis.init`). Numbers are JSON
 // integers or strings of decimal or 0x-hex digits, read exactly to 256 bits. Unknown fields are
@@ -59,10 +60,11 @@ extension Genesis {
         var seen: Set<Address> = []
         for (index, item) in (try root.array("accounts") ?? []).enumerated() {
             let path = "accounts[\(index)]"
-            let fields = try GenesisFields(item, path: path, allowed: ["address", "balance", "escrow"])
+            let fields = try GenesisFields(item, path: path, allowed: ["address", "balance", "escrow", "score"])
             let account = GenesisAccount(address: try fields.address("address"),
                                          balance: try fields.uint256("balance", default: .zero),
-                                         escrow: try fields.uint256("escrow", default: .zero))
+                                         escrow: try fields.uint256("escrow", default: .zero),
+                                         score: try fields.uint256("score", default: .zero))
             guard seen.insert(account.address).inserted else {
                 throw .duplicateAccount(field: path + ".address", account.address)
             }
@@ -77,9 +79,14 @@ extension Genesis {
             .object(["name": .string($0.name), "description": .string($0.description),
                      "workClockTimeRef": .number($0.workClockTimeRef.description)])
         }
-        let accountValues: [JSONValue] = accounts.map {
-            .object(["address": .string($0.address.checksummed), "balance": .string($0.balance.description),
-                     "escrow": .string($0.escrow.description)])
+        let accountValues: [JSONValue] = accounts.map { account in
+            var members: [String: JSONValue] = [
+                "address": .string(account.address.checksummed), "balance": .string(account.balance.description),
+                "escrow": .string(account.escrow.description),
+            ]
+            // Written only when set, so that genesis files without reputations read back unchanged.
+            if !account.score.isZero { members["score"] = .string(account.score.description) }
+            return .object(members)
         }
         let root: JSONValue = .object([
             "chainId": .number(String(chainId)), "timestamp": .number(String(timestamp)),

@@ -6,7 +6,7 @@ import PoCo
 public struct GenesisState: Sendable {
     /// The genesis it was built from.
     public let genesis: Genesis
-    /// `PoCoEngine.genesis(config:categories:)`, then one real `deposit` per account with escrow.
+    /// `PoCoEngine.genesis(config:categories:scores:)`, then one real `deposit` per account with escrow.
     public let engine: PoCoEngine
     /// Native coin in wei, by account; zero balances are absent. The hub holds the wei behind the
     /// escrow (escrow · 1e9 per deposit), as the native escrow does after a deposit.
@@ -23,7 +23,9 @@ public struct GenesisState: Sendable {
     /// - Throws: `GenesisError.supplyOverflow` when the coin (balances plus escrow value) exceeds
     ///   2²⁵⁶ − 1 wei, `.depositRefused` when the engine refuses a deposit (the zero address).
     public init(_ genesis: Genesis) throws(GenesisError) {
-        var engine = PoCoEngine.genesis(config: genesis.config, categories: genesis.categories)
+        let scores = Dictionary(genesis.accounts.filter { !$0.score.isZero }.map { ($0.address, $0.score) },
+                                uniquingKeysWith: { first, _ in first })
+        var engine = PoCoEngine.genesis(config: genesis.config, categories: genesis.categories, scores: scores)
         var balances: [Address: UInt256] = [:]
         var totalWei = UInt256.zero
         for (index, account) in genesis.accounts.enumerated() {

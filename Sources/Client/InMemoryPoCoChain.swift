@@ -28,10 +28,12 @@ public final class InMemoryPoCoChain: DevPoCoChain {
     private let world: Mutex<World>
 
     /// A chain at genesis (iExec's default categories), block 0 at `genesisTime`, the accounts of
-    /// `allocations` holding that much native coin (wei).
-    public init(config: PoCoConfig, genesisTime: UInt64 = 1_700_000_000, allocations: [Address: UInt256] = [:]) {
+    /// `allocations` holding that much native coin (wei), the workers of `scores` with that reputation.
+    public init(config: PoCoConfig, genesisTime: UInt64 = 1_700_000_000, allocations: [Address: UInt256] = [:],
+                scores: [Address: UInt256] = [:]) {
         self.config = config
-        world = Mutex(World(engine: PoCoEngine.genesis(config: config), head: ChainHead(number: 0, timestamp: genesisTime),
+        world = Mutex(World(engine: PoCoEngine.genesis(config: config, scores: scores),
+                            head: ChainHead(number: 0, timestamp: genesisTime),
                             time: genesisTime, native: allocations))
     }
 

@@ -90,7 +90,7 @@ public struct MarketClient: Sendable {
     /// The `Authorization` header that proves `key` signed `challenge`: `<digest>_<signature>_<address>`,
     /// as iExec's gateway takes it.
     public static func authorization(_ challenge: TypedData, signedWith key: PrivateKey) -> String {
-        UnpublishChallenge.authorization(hash: challenge.digest, signature: challenge.sign(with: key).bytes,
+        SignedChallenge.authorization(hash: challenge.digest, signature: challenge.sign(with: key).bytes,
                                          address: key.address)
     }
 

@@ -118,3 +118,9 @@ extension UInt256: LosslessStringConvertible {
         self = value
     }
 }
+
+extension UInt256 {
+    /// The value as a UInt64, `UInt64.max` when it does not fit (block numbers, times, counts
+    /// read from the chain).
+    public var clampedToUInt64: UInt64 { (w1 | w2 | w3) == 0 ? w0 : .max }
+}

@@ -36,7 +36,7 @@ public actor MarketService {
         self.policy = policy
         self.clock = clock
         self.cancellationLookback = cancellationLookback
-        challenges = ChallengeLedger(capacity: challengeCapacity)
+        challenges = ChallengeLedger(capacity: challengeCapacity, lifetime: policy.challengeLifetime)
     }
 
     /// The system clock, in unix seconds.
@@ -111,49 +111,22 @@ public actor MarketService {
 
     /// A fresh challenge for `address` to sign, valid `policy.challengeLifetime` seconds, good
     /// for one `unpublish`.
-    public func challenge(for address: Address) -> UnpublishChallenge {
-        var random = SystemRandomNumberGenerator()
-        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) }
-        let now = clock()
-        let (expiresAt, overflow) = now.addingReportingOverflow(policy.challengeLifetime)
-        let challenge = UnpublishChallenge(address: address, challenge: Hex.encode(bytes), chainId: config.chainId,
-                                           expiresAt: overflow ? .max : expiresAt)
-        challenges.add(challenge, now: now)
-        return challenge
+    public func challenge(for address: Address) -> SignedChallenge {
+        challenges.issue(for: address, chainId: config.chainId, now: clock())
     }
 
     /// Removes `orderHash` from the book, for its signer, who proves it with `authorization`
-    /// (`UnpublishChallenge.authorization(signedWith:)`: `"<hash>_<signature>_<address>"`).
+    /// (`SignedChallenge.authorization(signedWith:)`: `"<hash>_<signature>_<address>"`).
     /// A challenge is used up once the signature is verified.
     ///
     /// - Throws: `unauthorized` for a malformed authorization, an unknown, expired or used
     ///   challenge, a challenge given to another address, a signature that is not that
     ///   address's, or an order signed by someone else; `notFound` when the order is not in the book.
     public func unpublish(_ orderHash: Hash32, authorization: String) async throws(MarketError) {
-        let proof = try UnpublishAuthorization(parsing: authorization)
-        guard let challenge = challenges.challenge(proof.hash) else {
-            throw .unauthorized("unknown or already used challenge \(proof.hash.hex); ask for a new one")
-        }
-        guard clock() <= challenge.expiresAt else {
-            challenges.remove(proof.hash)
-            throw .unauthorized("the challenge expired at \(challenge.expiresAt); ask for a new one")
-        }
-        guard challenge.address == proof.address else {
-            throw .unauthorized("the challenge was issued to \(challenge.address.checksummed), not \(proof.address.checksummed)")
-        }
-        let signer: Address
-        do throws(Secp256k1Error) {
-            signer = try challenge.typedData.recoverSigner(signatureBytes: proof.signature)
-        } catch {
-            throw .unauthorized("the challenge's signature is invalid: \(error)")
-        }
-        guard signer == proof.address else {
-            throw .unauthorized("the challenge is signed by \(signer.checksummed), not \(proof.address.checksummed)")
-        }
-        challenges.remove(proof.hash)
+        let caller = try challenges.redeem(authorization, now: clock())
         guard let entry = try book.order(orderHash) else { throw .notFound(orderHash) }
-        guard entry.signer == proof.address else {
-            throw .notOrderOwner(orderHash, caller: proof.address, owner: entry.signer)
+        guard entry.signer == caller else {
+            throw .notOrderOwner(orderHash, caller: caller, owner: entry.signer)
         }
         try book.remove(orderHash)
     }

@@ -44,7 +44,7 @@ public enum MetricsExposition {
         return out
     }
 
-    private static func metric(_ out: inout String, _ name: String, type: String, help: String, value: String) {
+    static func metric(_ out: inout String, _ name: String, type: String, help: String, value: String) {
         out += "# HELP \(name) \(help)\n# TYPE \(name) \(type)\n\(name) \(value)\n"
     }
 

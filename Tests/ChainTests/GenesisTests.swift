@@ -65,6 +65,26 @@ struct GenesisTests {
         other = Genesis.dev()
         other.governance = Self.alice
         #expect(try GenesisState(other).genesisHash != base)
+        other = Genesis.dev()
+        other.accounts[4].score = 1
+        #expect(try GenesisState(other).genesisHash != base)
+    }
+
+    @Test func scoresAreTheWorkersReputationsAtBlockZero() throws {
+        var genesis = Genesis.dev()
+        genesis.accounts[5].score = 150
+        genesis.accounts[6].score = 60
+        let state = try GenesisState(genesis).state
+        #expect(state.score(genesis.accounts[5].address) == 150)
+        #expect(state.score(genesis.accounts[6].address) == 60)
+        #expect(state.score(genesis.accounts[7].address) == .zero)
+        // Reputation is not money: the native supply is that of the dev genesis.
+        let devBalances = try GenesisState(Genesis.dev()).nativeBalances
+        #expect(try GenesisState(genesis).nativeBalances == devBalances)
+        let text = genesis.json
+        #expect(text.contains("\"score\":\"150\""))
+        #expect(try parse(text) == genesis)
+        #expect(!Genesis.dev().json.contains("score"))
     }
 
     @Test func jsonRoundTrip() throws {

@@ -41,7 +41,7 @@ struct UnpublishTests {
         let challenge = await service.challenge(for: world.appOwner.address)
         let stranger = MarketWorld.key(999)
         // The stranger's signature, claimed for the owner's address.
-        let forged = UnpublishChallenge.authorization(
+        let forged = SignedChallenge.authorization(
             hash: challenge.hash, signature: challenge.typedData.sign(with: stranger).bytes,
             address: world.appOwner.address)
         await #expect(throws: MarketError.unauthorized(
@@ -114,7 +114,7 @@ struct UnpublishTests {
         // for the document {domain: {name: "iExec Gateway", version: "1", chainId: 134},
         // types: {Challenge: [{name: challenge, type: string}]}, message: {challenge: <below>}}.
         let key = try PrivateKey(hex: "0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318")
-        let challenge = UnpublishChallenge(
+        let challenge = SignedChallenge(
             address: key.address, challenge: "0x6e2f1a36a0a5c8f4e1c0d0d3b9a0f7c2e6a1b9d8c7f6e5d4c3b2a1908f7e6d5c",
             chainId: 134, expiresAt: 0)
         #expect(challenge.hash.hex == "0x7ec9d5a1a06995f926d6a044a09639ead1683f779e5122eebbc22d7e12f20758")

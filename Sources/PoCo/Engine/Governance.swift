@@ -26,11 +26,17 @@ extension PoCoEngine {
         return id
     }
 
-    /// A new chain's engine: empty state but for `categories` (iExec's five by default).
-    public static func genesis(config: PoCoConfig, categories: [Category] = Category.defaults) -> PoCoEngine {
+    /// A new chain's engine: empty state but for `categories` (iExec's five by default) and the
+    /// workers' reputations `scores` (a chain whose workers already earned some, e.g. a devnet whose
+    /// consensus at high trust must be reachable by a handful of workers).
+    public static func genesis(config: PoCoConfig, categories: [Category] = Category.defaults,
+                               scores: [Address: UInt256] = [:]) -> PoCoEngine {
         var engine = PoCoEngine(config: config)
         engine.state.beginJournal()
         for category in categories { engine.addCategory(category) }
+        for (worker, score) in scores.sorted(by: { $0.key.bytes.lexicographicallyPrecedes($1.key.bytes) }) {
+            engine.state.setUInt(.score(worker), score)
+        }
         _ = engine.state.commitJournal()
         engine.logs.removeAll()
         return engine

@@ -1,14 +1,15 @@
 import Ethereum
 
-/// What an owner signs to unpublish an order, as iExec's market API gateway asks: EIP-712 typed
-/// data in the domain `{name: "iExec Gateway", version: "1", chainId}` with one type
+/// What an address signs to prove it holds its key, as iExec's market API gateway asks to unpublish
+/// an order (and the scheduler to log a worker in): EIP-712 typed data in the domain
+/// `{name, version: "1", chainId}` (name "iExec Gateway" for the market) with one type
 /// `Challenge(string challenge)`, whose value is a fresh random hex string. It is bound to one
-/// address, valid until `expiresAt`, and good for one unpublish.
+/// address, valid until `expiresAt`, and good for one use.
 ///
 /// A client signs `typedData` (with `authorization(signedWith:)`, or a wallet's
 /// `eth_signTypedData_v4`) and sends iExec's authorization string
 /// `"<typed-data hash>_<signature>_<address>"` with the request.
-public struct UnpublishChallenge: Hashable, Sendable {
+public struct SignedChallenge: Hashable, Sendable {
     /// The address that must sign it: the signer of the orders it unpublishes.
     public let address: Address
     /// The random value signed, `0x` and 64 hex digits.
@@ -23,19 +24,25 @@ public struct UnpublishChallenge: Hashable, Sendable {
     /// The `Challenge` struct type.
     public static let types: [String: [TypedData.Field]] = ["Challenge": [.init(name: "challenge", type: "string")]]
 
-    /// The gateway's signing domain on chain `chainId`.
-    public static func domain(chainId: UInt64) -> EIP712Domain {
-        EIP712Domain(name: "iExec Gateway", version: "1", chainId: UInt256(chainId))
+    /// The market gateway's domain name.
+    public static let gatewayDomainName = "iExec Gateway"
+
+    /// The signing domain `name` on chain `chainId` (the gateway's by default).
+    public static func domain(chainId: UInt64, name: String = gatewayDomainName) -> EIP712Domain {
+        EIP712Domain(name: name, version: "1", chainId: UInt256(chainId))
     }
 
-    /// A challenge with the given value (`MarketService.challenge(for:)` draws it at random).
-    public init(address: Address, challenge: String, chainId: UInt64, expiresAt: UInt64) {
+    /// A challenge with the given value (`ChallengeLedger.issue(for:now:)` draws it at random),
+    /// in the domain called `domainName`.
+    public init(address: Address, challenge: String, chainId: UInt64, expiresAt: UInt64,
+                domainName: String = gatewayDomainName) {
         self.address = address
         self.challenge = challenge
         self.chainId = chainId
         self.expiresAt = expiresAt
         do {
-            typedData = try TypedData(types: Self.types, primaryType: "Challenge", domain: Self.domain(chainId: chainId),
+            typedData = try TypedData(types: Self.types, primaryType: "Challenge",
+                                      domain: Self.domain(chainId: chainId, name: domainName),
                                       message: .object(["challenge": .string(challenge)]))
         } catch {
             // One string field holding a string: valid for every value.
@@ -64,7 +71,7 @@ public struct UnpublishChallenge: Hashable, Sendable {
 }
 
 /// The three parts of an authorization string.
-struct UnpublishAuthorization: Hashable, Sendable {
+struct ChallengeAuthorization: Hashable, Sendable {
     var hash: Hash32
     var signature: [UInt8]
     var address: Address
@@ -95,21 +102,71 @@ struct UnpublishAuthorization: Hashable, Sendable {
 
 /// The challenges handed out and not used yet, by hash. Bounded: past `capacity` the oldest are
 /// dropped, so requesting challenges cannot exhaust memory.
-struct ChallengeLedger: Sendable {
+public struct ChallengeLedger: Sendable {
     /// The most challenges kept.
-    let capacity: Int
-    private var byHash: [Hash32: UnpublishChallenge] = [:]
+    public let capacity: Int
+    /// The EIP-712 domain name of the challenges issued.
+    public let domainName: String
+    /// Seconds a challenge stays valid.
+    public let lifetime: UInt64
+    private var byHash: [Hash32: SignedChallenge] = [:]
     /// Hashes in issue order (which is also expiry order: every challenge lives the same time);
     /// entries already used are skipped when reached.
     private var order: [Hash32] = []
     private var start = 0
 
-    init(capacity: Int) {
+    /// A ledger of at most `capacity` outstanding challenges in the domain `domainName`, each
+    /// valid `lifetime` seconds.
+    public init(capacity: Int, domainName: String = SignedChallenge.gatewayDomainName, lifetime: UInt64 = 300) {
         self.capacity = max(1, capacity)
+        self.domainName = domainName
+        self.lifetime = lifetime
+    }
+
+    /// A fresh random challenge for `address` on chain `chainId`, kept until used or expired.
+    public mutating func issue(for address: Address, chainId: UInt64, now: UInt64) -> SignedChallenge {
+        var random = SystemRandomNumberGenerator()
+        let bytes = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &random) }
+        let (expiresAt, overflow) = now.addingReportingOverflow(lifetime)
+        let challenge = SignedChallenge(address: address, challenge: Hex.encode(bytes), chainId: chainId,
+                                        expiresAt: overflow ? .max : expiresAt, domainName: domainName)
+        add(challenge, now: now)
+        return challenge
+    }
+
+    /// The address that signed an outstanding challenge, proven by `authorization`
+    /// (`SignedChallenge.authorization(signedWith:)`: `"<hash>_<signature>_<address>"`). The
+    /// challenge is used up once the signature is verified.
+    ///
+    /// - Throws: `unauthorized` for a malformed authorization, an unknown, expired or used
+    ///   challenge, a challenge given to another address, or a signature that is not that address's.
+    public mutating func redeem(_ authorization: String, now: UInt64) throws(MarketError) -> Address {
+        let proof = try ChallengeAuthorization(parsing: authorization)
+        guard let challenge = byHash[proof.hash] else {
+            throw .unauthorized("unknown or already used challenge \(proof.hash.hex); ask for a new one")
+        }
+        guard now <= challenge.expiresAt else {
+            byHash[proof.hash] = nil
+            throw .unauthorized("the challenge expired at \(challenge.expiresAt); ask for a new one")
+        }
+        guard challenge.address == proof.address else {
+            throw .unauthorized("the challenge was issued to \(challenge.address.checksummed), not \(proof.address.checksummed)")
+        }
+        let signer: Address
+        do throws(Secp256k1Error) {
+            signer = try challenge.typedData.recoverSigner(signatureBytes: proof.signature)
+        } catch {
+            throw .unauthorized("the challenge's signature is invalid: \(error)")
+        }
+        guard signer == proof.address else {
+            throw .unauthorized("the challenge is signed by \(signer.checksummed), not \(proof.address.checksummed)")
+        }
+        byHash[proof.hash] = nil
+        return signer
     }
 
     /// Keeps a new challenge, dropping expired ones and, past capacity, the oldest.
-    mutating func add(_ challenge: UnpublishChallenge, now: UInt64) {
+    mutating func add(_ challenge: SignedChallenge, now: UInt64) {
         dropExpired(now: now)
         byHash[challenge.hash] = challenge
         order.append(challenge.hash)
@@ -120,14 +177,8 @@ struct ChallengeLedger: Sendable {
         compact()
     }
 
-    /// The outstanding challenge with this hash.
-    func challenge(_ hash: Hash32) -> UnpublishChallenge? { byHash[hash] }
-
-    /// Forgets a challenge (used, or found expired).
-    mutating func remove(_ hash: Hash32) { byHash[hash] = nil }
-
     /// How many challenges are outstanding.
-    var count: Int { byHash.count }
+    public var count: Int { byHash.count }
 
     /// Drops challenges from the front while they are expired or already used.
     private mutating func dropExpired(now: UInt64) {
