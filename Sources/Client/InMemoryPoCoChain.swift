@@ -136,9 +136,10 @@ public final class InMemoryPoCoChain: DevPoCoChain {
         let (head, results, subscribers) = world.withLock { world in
             let head = ChainHead(number: world.head.number + 1, timestamp: world.time)
             var results: [Result<PoCoReceipt, ChainClientError>] = []
-            for (call, value) in calls {
-                guard let signer else { break }
-                results.append(Self.execute(call, value: value, signer: signer, head: head, in: &world, config: config))
+            if let signer {
+                for (call, value) in calls {
+                    results.append(Self.execute(call, value: value, signer: signer, head: head, in: &world, config: config))
+                }
             }
             world.head = head
             return (head, results, Array(world.subscribers.values))
@@ -154,8 +155,9 @@ public final class InMemoryPoCoChain: DevPoCoChain {
         let (to, data) = PoCoBinding.encodeCall(call, config: config)
         let funds = world.native[sender] ?? .zero
         guard funds >= value else {
-            return .failure(.rpc(code: -32000, message: "insufficient funds for transfer: \(sender.checksummed) has "
-                                 + "\(funds) wei, the call carries \(value)"))
+            // The node's mempool refuses such a transaction with this message.
+            return .failure(.rpc(code: -32000, message: "insufficient funds: \(sender.checksummed) holds \(funds) wei "
+                                 + "and sends \(value)"))
         }
         let nonce = world.nonces[sender] ?? 0
         world.nonces[sender] = nonce + 1

@@ -19,6 +19,10 @@ import Testing
         PoCoChainScenario.check(outcome, config: chain.config)
     }
 
+    @Test func aTaskIsClaimedOnceTheTestMovesTimePastItsDeadline() async throws {
+        PoCoChainDeadlineScenario.check(try await PoCoChainDeadlineScenario.run(on: Self.chain()))
+    }
+
     @Test func eachBatchIsOneBlockAtTheTestsTime() async throws {
         let chain = Self.chain()
         let key = DevChain.keys[1]
@@ -71,6 +75,22 @@ import Testing
             return message.contains("insufficient funds")
         }
         #expect(try await chain.account(poor.address) == Account())
+    }
+
+    @Test func logFiltersFollowEthGetLogs() {
+        let a = Keccak256.hash("a"), b = Keccak256.hash("b"), c = Keccak256.hash("c")
+        let hub = DevChain.hub
+        let log = ChainLog(blockNumber: 5, transactionHash: a, logIndex: 0, address: hub, topics: [a, b], data: [])
+        #expect(ChainLogFilter(fromBlock: 5).matches(log, head: 5))
+        #expect(!ChainLogFilter(fromBlock: 6).matches(log, head: 9))
+        #expect(!ChainLogFilter(fromBlock: 0).matches(log, head: 4))
+        #expect(!ChainLogFilter(fromBlock: 0, toBlock: 4).matches(log, head: 9))
+        #expect(!ChainLogFilter(fromBlock: 0, address: DevChain.address(1)).matches(log, head: 9))
+        #expect(ChainLogFilter(fromBlock: 0, address: hub, topics: [[a, c], nil]).matches(log, head: 9))
+        #expect(ChainLogFilter(fromBlock: 0, topics: [nil, [b]]).matches(log, head: 9))
+        #expect(!ChainLogFilter(fromBlock: 0, topics: [nil, [c]]).matches(log, head: 9))
+        // More positions than the log has topics never match, even a wildcard (geth).
+        #expect(!ChainLogFilter(fromBlock: 0, topics: [nil, nil, nil]).matches(log, head: 9))
     }
 
     @Test func aRevertedViewCarriesPoCosReason() async throws {

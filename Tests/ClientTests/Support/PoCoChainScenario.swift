@@ -54,20 +54,29 @@ enum PoCoChainScenario {
     static let taskInitializeTopic = Keccak256.hash("TaskInitialize(bytes32,address)")
     static let taskFinalizeTopic = Keccak256.hash("TaskFinalize(bytes32,bytes)")
 
-    static func run(on chain: some PoCoChain) async throws -> Outcome {
-        let config = chain.config
-        let supplyBefore = try await chain.totalSupply()
-        let start = try await chain.head()
+    /// What `setUp` made: the three assets and a deal of one task (category 0, trust 1).
+    struct Market {
+        var app: Address
+        var dataset: Address
+        var workerpool: Address
+        var dealid: Hash32
+    }
 
+    /// nRLC each of these deposits in `setUp`.
+    static let deposits: [(PrivateKey, UInt64)] = [(scheduler, 1_000), (requester, 1_000), (worker, 1_000)]
+
+    /// Deposits, assets and a deal from signed orders matched by the requester, on a fresh chain
+    /// whose head was `start`.
+    static func setUp(on chain: some PoCoChain, after start: ChainHead) async throws -> Market {
+        let config = chain.config
         // Deposits (native coin in, SRLC out), one block each.
-        let deposits: [(PrivateKey, UInt64)] = [(scheduler, 1_000), (requester, 1_000), (worker, 1_000)]
         for (key, nRLC) in deposits {
             let receipt = try await chain.send(.escrow(.deposit), value: UInt256(nRLC) * weiPerNRLC, signer: key)
             #expect(receipt.blockNumber > start.number)
             #expect(try await chain.account(key.address).balance >= UInt256(nRLC))
         }
 
-        // Assets, all three in one batch from their owners' keys (three batches: three signers).
+        // Assets, each created by its owner.
         let checksum = Keccak256.hash("pi.wasm")
         let createApp = RegistryCall.createApp(owner: appOwner.address, name: "pi", type: "WASM", multiaddr: [0xAB, 0x01],
                                                checksum: checksum, mrenclave: [])
@@ -99,7 +108,18 @@ enum PoCoChainScenario {
                                    params: "{\"iexec_args\":\"100\"}", salt: salt).signed(with: requester, in: domain)
         let matched = try await chain.send(.matching(.matchOrders(app, noDataset, pool, request)), signer: requester)
         let matchLog = try #require(matched.logs.first { $0.topics.first == ordersMatchedTopic })
-        let dealid = try Hash32(Array(matchLog.data.prefix(32)))
+        return Market(app: appAddress, dataset: datasetAddress, workerpool: poolAddress,
+                      dealid: try Hash32(Array(matchLog.data.prefix(32))))
+
+    }
+
+    static func run(on chain: some PoCoChain) async throws -> Outcome {
+        let config = chain.config
+        let supplyBefore = try await chain.totalSupply()
+        let start = try await chain.head()
+
+        let market = try await setUp(on: chain, after: start)
+        let (appAddress, datasetAddress, poolAddress, dealid) = (market.app, market.dataset, market.workerpool, market.dealid)
 
         // The task: initialized by the scheduler, contributed and revealed by the worker, finalized.
         let taskid = PoCoIds.taskId(dealid: dealid, index: 0)
