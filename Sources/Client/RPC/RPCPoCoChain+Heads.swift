@@ -6,10 +6,11 @@ import Synchronization
 
 extension RPCPoCoChain {
     /// New heads from the node: `eth_subscribe("newHeads")` over a WebSocket on the node's port,
-    /// reconnected when it drops; while no WebSocket can be had, `eth_blockNumber` polled every
-    /// `options.headPollInterval` (the WebSocket is tried again every `options.webSocketRetryInterval`). Heads come
-    /// in increasing number, each once; some may be skipped across a reconnection. The stream ends
-    /// when its consumer stops or the task iterating it is cancelled.
+    /// reconnected when it drops (then caught up with the current head); while no WebSocket can be
+    /// had, the latest block polled every `options.headPollInterval`, the WebSocket tried again
+    /// every `options.webSocketRetryInterval`. Heads come in increasing number, each once; some
+    /// may be skipped across a reconnection. The stream ends when its consumer stops or the task
+    /// iterating it is cancelled.
     public func heads() -> AsyncStream<ChainHead> {
         let (stream, continuation) = AsyncStream.makeStream(of: ChainHead.self, bufferingPolicy: .bufferingNewest(64))
         // The watcher lives as long as the stream's consumer: the protocol hands back a stream

@@ -5,9 +5,9 @@ import NIOCore
 import PoCo
 
 /// A `PoCoChain` over Ethereum JSON-RPC: HTTP POST for requests, heads over a WebSocket
-/// `eth_subscribe("newHeads")` on the same port with reconnection and an `eth_blockNumber`
-/// polling fallback. Transactions are EIP-1559 with zero fees (the node charges no gas), nonces
-/// counted per signer in the process.
+/// `eth_subscribe("newHeads")` on the same port with reconnection and a polling fallback.
+/// Transactions are EIP-1559 with zero fees (the node charges no gas) and a gas limit from the
+/// node's fixed schedule (`PoCoBinding.gasUsed(for:)`); nonces are counted per signer in the process.
 ///
 /// It uses the `HTTPClient` it is given (the shared one by default), which outlives it: there is
 /// nothing to shut down.
@@ -155,7 +155,7 @@ public struct RPCChainOptions: Hashable, Sendable {
     public var receiptTimeout: Duration
     /// The longest pause between two receipt polls (polls start at 5 ms and double).
     public var maxReceiptPollInterval: Duration
-    /// How often `heads()` asks `eth_blockNumber` when the WebSocket is unavailable.
+    /// How often `heads()` asks for the latest block when the WebSocket is unavailable.
     public var headPollInterval: Duration
     /// Whether `heads()` tries the WebSocket subscription first (false: polling only).
     public var useWebSocket: Bool
