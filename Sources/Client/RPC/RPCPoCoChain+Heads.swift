@@ -6,10 +6,11 @@ import Synchronization
 
 extension RPCPoCoChain {
     /// New heads from the node: `eth_subscribe("newHeads")` over a WebSocket on the node's port,
-    /// reconnected when it drops; while no WebSocket can be had, `eth_blockNumber` polled every
-    /// `options.headPollInterval` (the WebSocket is tried again every `webSocketRetry`). Heads come
-    /// in increasing number, each once; some may be skipped across a reconnection. The stream ends
-    /// when its consumer stops or the task iterating it is cancelled.
+    /// reconnected when it drops (then caught up with the current head); while no WebSocket can be
+    /// had, the latest block polled every `options.headPollInterval`, the WebSocket tried again
+    /// every `options.webSocketRetryInterval`. Heads come in increasing number, each once; some
+    /// may be skipped across a reconnection. The stream ends when its consumer stops or the task
+    /// iterating it is cancelled.
     public func heads() -> AsyncStream<ChainHead> {
         let (stream, continuation) = AsyncStream.makeStream(of: ChainHead.self, bufferingPolicy: .bufferingNewest(64))
         // The watcher lives as long as the stream's consumer: the protocol hands back a stream
@@ -22,21 +23,20 @@ extension RPCPoCoChain {
         return stream
     }
 
-    /// How long heads are polled before the WebSocket is tried again.
-    static let webSocketRetry = Duration.seconds(5)
-
     private func watchHeads(_ sink: HeadSink) async {
         // Heads from now on: the current one is not news.
         if let current = try? await head() { sink.skip(through: current.number) }
         while !_Concurrency.Task.isCancelled {
             if options.useWebSocket {
-                let started = ContinuousClock.now
                 let subscribed = await subscribeHeads(sink)
                 if _Concurrency.Task.isCancelled { return }
-                // A subscription that ran a while dropped: reconnect at once. One that never came
-                // up (no WebSocket there): poll for a while first.
-                if subscribed, ContinuousClock.now - started > .seconds(1) { continue }
-                await pollHeads(sink, for: Self.webSocketRetry)
+                // A subscription that dropped: reconnect after a breath. One that never came up
+                // (no WebSocket there, or the node is down): poll for a while first.
+                if subscribed {
+                    do { try await _Concurrency.Task.sleep(for: .milliseconds(100)) } catch { return }
+                    continue
+                }
+                await pollHeads(sink, for: options.webSocketRetryInterval)
             } else {
                 await pollHeads(sink, for: nil)
             }
@@ -76,6 +76,8 @@ extension RPCPoCoChain {
                             // The answer to eth_subscribe: an id, or an error (no newHeads here).
                             guard value["error"] == nil else { break }
                             accepted.set()
+                            // Heads sealed while no subscription ran: catch up with the current one.
+                            if let current = try? await self.head() { sink.yield(current) }
                         } else if let header = value["params"]?["result"], let head = try? RPCValue.head(header) {
                             sink.yield(head)
                         }
@@ -95,8 +97,12 @@ extension RPCPoCoChain {
         let end = duration.map { clock.now.advanced(by: $0) }
         while !_Concurrency.Task.isCancelled {
             if let head = try? await head() { sink.yield(head) }
-            if let end, clock.now >= end { return }
-            do { try await _Concurrency.Task.sleep(for: options.headPollInterval) } catch { return }
+            var pause = options.headPollInterval
+            if let end {
+                guard clock.now < end else { return }
+                pause = min(pause, end - clock.now)
+            }
+            do { try await _Concurrency.Task.sleep(for: pause) } catch { return }
         }
     }
 }

@@ -5,9 +5,9 @@ import NIOCore
 import PoCo
 
 /// A `PoCoChain` over Ethereum JSON-RPC: HTTP POST for requests, heads over a WebSocket
-/// `eth_subscribe("newHeads")` on the same port with reconnection and an `eth_blockNumber`
-/// polling fallback. Transactions are EIP-1559 with zero fees (the node charges no gas), nonces
-/// counted per signer in the process.
+/// `eth_subscribe("newHeads")` on the same port with reconnection and a polling fallback.
+/// Transactions are EIP-1559 with zero fees (the node charges no gas) and a gas limit from the
+/// node's fixed schedule (`PoCoBinding.gasUsed(for:)`); nonces are counted per signer in the process.
 ///
 /// It uses the `HTTPClient` it is given (the shared one by default), which outlives it: there is
 /// nothing to shut down.
@@ -155,23 +155,27 @@ public struct RPCChainOptions: Hashable, Sendable {
     public var receiptTimeout: Duration
     /// The longest pause between two receipt polls (polls start at 5 ms and double).
     public var maxReceiptPollInterval: Duration
-    /// How often `heads()` asks `eth_blockNumber` when the WebSocket is unavailable.
+    /// How often `heads()` asks for the latest block when the WebSocket is unavailable.
     public var headPollInterval: Duration
     /// Whether `heads()` tries the WebSocket subscription first (false: polling only).
     public var useWebSocket: Bool
+    /// How long `heads()` polls after a WebSocket could not be had before trying it again.
+    public var webSocketRetryInterval: Duration
     /// The gas limit of a transaction above the node's fixed figure for its call (`GasSchedule`).
     public var gasMargin: UInt64
 
     /// Defaults: 30 s requests, receipts awaited 60 s (polled at most every 250 ms), heads polled
-    /// every 250 ms without a WebSocket, gas limit the node's figure plus 100 000.
+    /// every 250 ms without a WebSocket (which is tried again every 5 s), gas limit the node's
+    /// figure plus 100 000.
     public init(requestTimeout: TimeAmount = .seconds(30), receiptTimeout: Duration = .seconds(60),
                 maxReceiptPollInterval: Duration = .milliseconds(250), headPollInterval: Duration = .milliseconds(250),
-                useWebSocket: Bool = true, gasMargin: UInt64 = 100_000) {
+                useWebSocket: Bool = true, webSocketRetryInterval: Duration = .seconds(5), gasMargin: UInt64 = 100_000) {
         self.requestTimeout = requestTimeout
         self.receiptTimeout = receiptTimeout
         self.maxReceiptPollInterval = maxReceiptPollInterval
         self.headPollInterval = headPollInterval
         self.useWebSocket = useWebSocket
+        self.webSocketRetryInterval = webSocketRetryInterval
         self.gasMargin = gasMargin
     }
 }
