@@ -20,9 +20,9 @@ public struct NativeExecutor: AppExecutor {
     public static func probe() -> NativeSandboxProbe { NativeSandbox.probe() }
 
     public func execute(_ request: ExecutionRequest) async throws(ExecutionError) -> ExecutionOutcome {
-        guard let bwrap = NativeSandbox.tool("bwrap"), let prlimit = NativeSandbox.tool("prlimit"), let shell = NativeSandbox.tool("sh") else {
-            throw .sandboxUnavailable("bwrap, prlimit or sh is missing")
-        }
+        guard let bwrap = NativeSandbox.tool("bwrap"), let prlimit = NativeSandbox.tool("prlimit"),
+            let shell = NativeSandbox.tool("sh"), let env = NativeSandbox.tool("env")
+        else { throw .sandboxUnavailable("bwrap, prlimit, env or sh is missing") }
         guard FileManager.default.isReadableFile(atPath: request.app.path) else { throw .appNotFound(path: request.app.path) }
         let directories = try request.prepareDirectories()
         let staging = try ExecutableCopy(of: request.app)
@@ -35,7 +35,9 @@ public struct NativeExecutor: AppExecutor {
         defer { group?.remove() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: shell)
-        process.arguments = ["-c", NativeSandbox.joinAndExec, "iexec-launcher"] + (group?.procsFiles ?? []) + ["--", prlimit]
+        process.arguments = ["-c", NativeSandbox.joinAndExec, "iexec-launcher"] + (group?.procsFiles ?? [])
+            // Signals the worker ignores would stay ignored in the app: SIGXCPU and SIGXFSZ must kill it.
+            + ["--", env, "--default-signal", prlimit]
             + NativeSandbox.prlimitArguments(limits, addressSpace: group?.limitsMemory != true, nproc: geteuid() != 0)
             + [bwrap] + NativeSandbox.bubblewrapArguments(
                 app: staging.url, arguments: request.arguments, input: directories.input,

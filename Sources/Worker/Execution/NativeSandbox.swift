@@ -63,7 +63,9 @@ enum NativeSandbox {
 
     /// prlimit's arguments for the limits (before the command).
     static func prlimitArguments(_ limits: ExecutionLimits, addressSpace: Bool, nproc: Bool) -> [String] {
-        var result = ["--cpu=\(limits.cpuSeconds)", "--fsize=\(max(1, limits.outputBytes))", "--core=0"]
+        // CPU: SIGXCPU at the soft limit (reported as the CPU limit), SIGKILL a second later.
+        // File size: one byte over the output cap, so that a file stopped by it is over the cap.
+        var result = ["--cpu=\(limits.cpuSeconds):\(limits.cpuSeconds + 1)", "--fsize=\(limits.outputBytes + 1)", "--core=0"]
         if addressSpace { result.append("--as=\(limits.memoryBytes)") }
         if nproc { result.append("--nproc=\(limits.processes)") }
         return result + ["--"]
