@@ -55,9 +55,15 @@ public struct NativeExecutor: AppExecutor {
 
         let started = ContinuousClock.now
         let stopped = Mutex<ExecutionLimitKind?>(nil)
-        let watcher = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "iexec-native-watch"))
+        let watchQueue = DispatchQueue(label: "iexec-native-watch")
+        let watcher = DispatchSource.makeTimerSource(queue: watchQueue)
+        // Set on the watch queue once the app is reaped: no kill may target a pid reused since.
+        let exited = Mutex(false)
         let status: Int32? = await withCheckedContinuation { continuation in
-            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
+            process.terminationHandler = { finished in
+                watchQueue.sync { exited.withLock { $0 = true } }
+                continuation.resume(returning: finished.terminationStatus)
+            }
             do { try process.run() } catch {
                 process.terminationHandler = nil
                 continuation.resume(returning: nil)
@@ -65,6 +71,7 @@ public struct NativeExecutor: AppExecutor {
             }
             let pid = process.processIdentifier
             let stop: @Sendable (ExecutionLimitKind) -> Void = { kind in
+                guard !exited.withLock({ $0 }) else { return }
                 let first = stopped.withLock { state -> Bool in
                     guard state == nil else { return false }
                     state = kind
@@ -76,7 +83,8 @@ public struct NativeExecutor: AppExecutor {
             }
             let deadline = started + .milliseconds(Int64(limits.wallClockSeconds * 1000))
             let output = request.outputDirectory
-            watcher.schedule(deadline: .now(), repeating: .nanoseconds(Int(outputCheckInterval.components.attoseconds / 1_000_000_000 + outputCheckInterval.components.seconds * 1_000_000_000)))
+            let interval = outputCheckInterval.components
+            watcher.schedule(deadline: .now(), repeating: .nanoseconds(Int(interval.seconds * 1_000_000_000 + interval.attoseconds / 1_000_000_000)))
             watcher.setEventHandler {
                 if ContinuousClock.now >= deadline { stop(.time) }
                 else if OutputMeasure.totalBytes(under: output) > limits.outputBytes { stop(.output) }
