@@ -26,6 +26,22 @@ struct NativeExecutorTests {
         #expect(outcome.stdout.text == "pi ~ 3.152800000 (20000 samples, seed 7)\n")
     }
 
+    @Test func nativeAndWasmPiGiveTheSameResultDigest() async throws {
+        let workspace = try Workspace()
+        let pi = try workspace.gcc("pi", file: Examples.source("pi"))
+        var digests: [String] = []
+        for (app, executor) in [(pi, executor as any AppExecutor), (Examples.wasm("pi"), WasmExecutor())] {
+            let output = workspace.output()
+            let outcome = try await executor.execute(ExecutionRequest(app: app, arguments: ["3000", "11"], outputDirectory: output, limits: testLimits))
+            let package = try ResultPackage.make(outputDirectory: output, outcome: outcome)
+            #expect(package.errorReason == nil)
+            // The digest of a single result file is its SHA-256 (checked against sha256sum in iexecTests).
+            #expect(package.digest == (try ResultDigest.digest(of: output.appendingPathComponent("result.txt"))))
+            digests.append(package.digest.hex)
+        }
+        #expect(digests.count == 2 && digests[0] == digests[1])
+    }
+
     @Test func scriptSeesOnlyIexecEnvironmentArgumentsAndReadOnlyInputs() async throws {
         let workspace = try Workspace()
         let input = try workspace.directory("in", files: ["data.txt": "hello"])

@@ -32,7 +32,8 @@ public struct NativeExecutor: AppExecutor {
         }
         let limits = request.limits
         let group = ControlGroup.create(processes: limits.processes, memoryBytes: limits.memoryBytes)
-        defer { group?.remove() }
+        // A killed group empties asynchronously: removing it may wait, off the cooperative pool.
+        defer { if let group { DispatchQueue.global(qos: .utility).async { group.remove() } } }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: shell)
         process.arguments = ["-c", NativeSandbox.joinAndExec, "iexec-launcher"] + (group?.procsFiles ?? [])
@@ -95,13 +96,13 @@ public struct NativeExecutor: AppExecutor {
         stdout.closeWriteEnd()
         stderr.closeWriteEnd()
         guard let status else {
-            _ = stdout.collect()
-            _ = stderr.collect()
+            _ = await stdout.collect()
+            _ = await stderr.collect()
             throw .sandboxUnavailable("cannot start \(shell)")
         }
         // The sandbox's pid namespace died with bubblewrap; anything left in the group goes too.
         group?.killAll()
-        let out = stdout.collect(), err = stderr.collect()
+        let out = await stdout.collect(), err = await stderr.collect()
         let elapsed = started.duration(to: .now)
         let termination = Self.termination(
             status: status, stopped: stopped.withLock { $0 }, group: group,

@@ -49,7 +49,7 @@ public final class WasmExecutor: AppExecutor {
         }
         stdout.closeWriteEnd()
         stderr.closeWriteEnd()
-        let out = stdout.collect(), err = stderr.collect()
+        let out = await stdout.collect(), err = await stderr.collect()
         var termination = try result.get()
         if case .exited = termination, OutputMeasure.totalBytes(under: request.outputDirectory) > request.limits.outputBytes {
             termination = .limitExceeded(.output)
