@@ -30,10 +30,24 @@ public struct NativeExecutor: AppExecutor {
             staging.remove()
             if let temporary = directories.temporaryInput { try? FileManager.default.removeItem(at: temporary) }
         }
+        let group = ControlGroup.create(processes: request.limits.processes, memoryBytes: request.limits.memoryBytes)
+        let outcome: Result<ExecutionOutcome, ExecutionError>
+        do {
+            outcome = .success(try await run(
+                request, app: staging.url, input: directories.input, group: group,
+                tools: (shell: shell, env: env, prlimit: prlimit, bwrap: bwrap)))
+        } catch { outcome = .failure(error) }
+        await group?.removeOffPool()
+        return try outcome.get()
+    }
+
+    /// Starts the sandbox, watches the wall clock and the output, and collects the outcome.
+    private func run(
+        _ request: ExecutionRequest, app: URL, input: URL, group: ControlGroup?,
+        tools: (shell: String, env: String, prlimit: String, bwrap: String)
+    ) async throws(ExecutionError) -> ExecutionOutcome {
+        let (shell, env, prlimit, bwrap) = tools
         let limits = request.limits
-        let group = ControlGroup.create(processes: limits.processes, memoryBytes: limits.memoryBytes)
-        // A killed group empties asynchronously: removing it may wait, off the cooperative pool.
-        defer { if let group { DispatchQueue.global(qos: .utility).async { group.remove() } } }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: shell)
         process.arguments = ["-c", NativeSandbox.joinAndExec, "iexec-launcher"] + (group?.procsFiles ?? [])
@@ -41,7 +55,7 @@ public struct NativeExecutor: AppExecutor {
             + ["--", env, "--default-signal", prlimit]
             + NativeSandbox.prlimitArguments(limits, addressSpace: group?.limitsMemory != true, nproc: geteuid() != 0)
             + [bwrap] + NativeSandbox.bubblewrapArguments(
-                app: staging.url, arguments: request.arguments, input: directories.input,
+                app: app, arguments: request.arguments, input: input,
                 output: request.outputDirectory, environment: request.environment)
         process.environment = [:]
         let stdout = try StreamCapture(cap: limits.capturedBytes)
