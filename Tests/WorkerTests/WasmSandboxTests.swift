@@ -44,15 +44,29 @@ struct WasmSandboxTests {
         #expect(FileManager.default.fileExists(atPath: output.appendingPathComponent("made.txt").path))
     }
 
-    @Test(arguments: ["../secret.txt", "../../../../../../etc/shadow", "/etc/shadow", "sub/../../secret.txt"])
-    func pathsCannotLeaveTheirDirectory(path: String) async throws {
+    @Test func pathsCannotLeaveTheirDirectory() async throws {
         let workspace = try Workspace()
-        _ = try workspace.directory(".", files: ["secret.txt": "keystore"])
+        // The worker's keystore, next to the inputs and by its absolute path.
+        let keystore = try workspace.directory("worker-data", files: ["keystore.json": "SECRET"]).appendingPathComponent("keystore.json")
         let input = try workspace.directory("in", files: ["sub/a.txt": "a"])
-        for descriptor in [3, 4] {
-            let code = try await exitCode(WasiModules.pathOpen(descriptor: descriptor, path: path, oflags: 0, rights: 2), input: input, in: workspace)
-            #expect(code != 0, "\(path) opened through fd \(descriptor)")
+        let paths = ["../worker-data/keystore.json", "sub/../../worker-data/keystore.json", keystore.path,
+                     "../../../../../../etc/shadow", "/etc/shadow"]
+        for path in paths {
+            for descriptor in [3, 4] {
+                let code = try await exitCode(WasiModules.pathOpen(descriptor: descriptor, path: path, oflags: 0, rights: 2), input: input, in: workspace)
+                #expect(code != 0, "\(path) opened through fd \(descriptor)")
+            }
         }
+    }
+
+    @Test func initialMemoryOverTheCapIsTheMemoryLimit() async throws {
+        let workspace = try Workspace()
+        // 100 pages = 6.25 MiB declared, over a 4 MiB cap.
+        let app = try workspace.wat("big", #"(module (memory (export "memory") 100) (func (export "_start")))"#)
+        var limits = testLimits
+        limits.memoryBytes = 4 << 20
+        let outcome = try await executor.execute(ExecutionRequest(app: app, outputDirectory: workspace.output(), limits: limits))
+        #expect(outcome.termination == .limitExceeded(.memory))
     }
 
     @Test func loopForeverRunsOutOfFuel() async throws {
@@ -75,9 +89,10 @@ struct WasmSandboxTests {
         try await normalAppStillRuns(in: workspace)
     }
 
-    @Test func writingWithoutEndStopsAtTheOutputCap() async throws {
+    @Test(arguments: [false, true])
+    func writingWithoutEndStopsAtTheOutputCap(throughStdout: Bool) async throws {
         let workspace = try Workspace()
-        let app = try workspace.wat("write", WasiModules.writeForever)
+        let app = try workspace.wat("write", WasiModules.writeForever(throughStdout: throughStdout))
         let output = workspace.output()
         let outcome = try await executor.execute(ExecutionRequest(app: app, outputDirectory: output, limits: testLimits))
         #expect(outcome.termination == .limitExceeded(.output))

@@ -82,9 +82,12 @@ enum WasiModules {
             unreachable))
         """
 
-    /// Creates /iexec_out/big.bin and writes 64 KiB blocks to it until a write fails (exit 3).
-    static let writeForever = """
+    /// Creates /iexec_out/big.bin and writes 64 KiB blocks to it until a write fails (exit 3);
+    /// `throughStdout`: after renumbering the file onto descriptor 1.
+    static func writeForever(throughStdout: Bool = false) -> String {
+        """
         (module \(imports)
+          (import "wasi_snapshot_preview1" "fd_renumber" (func $renumber (param i32 i32) (result i32)))
           (memory (export "memory") 2)
           (data (i32.const 256) "big.bin")
           (func (export "_start") (local $fd i32) (local $err i32)
@@ -92,6 +95,7 @@ enum WasiModules {
               (i32.const 1) (i64.const 64) (i64.const 0) (i32.const 0) (i32.const 512)))
             (if (local.get $err) (then (call $exit (i32.add (i32.const 100) (local.get $err)))))
             (local.set $fd (i32.load (i32.const 512)))
+            \(throughStdout ? "(drop (call $renumber (local.get $fd) (i32.const 1))) (local.set $fd (i32.const 1))" : "")
             (i32.store (i32.const 600) (i32.const 65536))
             (i32.store (i32.const 604) (i32.const 65536))
             (loop $l
@@ -99,6 +103,7 @@ enum WasiModules {
               (br_if $l (i32.eqz (local.get $err))))
             (call $exit (i32.const 3))))
         """
+    }
 }
 
 /// Fixed ids for tests.
