@@ -67,6 +67,21 @@ struct ResultPackageTests {
         #expect(package.errorReason == .invalidOutput)
     }
 
+    @Test func linkedFolderOrComputedFileIsInvalid() throws {
+        let workspace = try Workspace()
+        let host = try workspace.directory("host", files: ["secret.txt": "keystore", "computed.json": #"{"deterministic-output-path":"/iexec_out/result.txt"}"#])
+        let linkedFolder = try workspace.directory("out1", files: ["computed.json": #"{"deterministic-output-path":"/iexec_out/res/secret.txt"}"#])
+        try FileManager.default.createSymbolicLink(atPath: linkedFolder.appendingPathComponent("res").path, withDestinationPath: host.path)
+        let linkedComputed = try workspace.directory("out2", files: ["result.txt": "r"])
+        try FileManager.default.createSymbolicLink(
+            atPath: linkedComputed.appendingPathComponent("computed.json").path, withDestinationPath: host.appendingPathComponent("computed.json").path)
+        for output in [linkedFolder, linkedComputed] {
+            let package = try ResultPackage.make(outputDirectory: output, outcome: Self.exited)
+            #expect(package.errorReason == .invalidOutput)
+        }
+        #expect(host.appendingPathComponent("secret.txt").text == "keystore")
+    }
+
     @Test func errorResultIsTheSameBytesOnEveryRun() throws {
         let workspace = try Workspace()
         let first = try workspace.directory("first", files: ["partial.txt": "host-dependent junk"])
