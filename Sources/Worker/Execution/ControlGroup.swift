@@ -9,6 +9,7 @@ public enum ProcessLimitEnforcement: String, Hashable, Sendable, CustomStringCon
     /// Nothing binds: root without a writable pids cgroup. Only the wall clock stops a fork bomb.
     case none = "none"
 
+    /// A text for people.
     public var description: String { rawValue }
 }
 

@@ -6,6 +6,7 @@ import Synchronization
 /// size, address space) through prlimit; processes and memory bounded by a cgroup when one is
 /// writable; the wall clock and the output size watched, the whole tree killed at either limit.
 public struct NativeExecutor: AppExecutor {
+    /// The runtime this executor runs.
     public var runtime: AppRuntime { .native }
     /// How often the output directory's size is measured while the app runs.
     public var outputCheckInterval: Duration
@@ -19,6 +20,7 @@ public struct NativeExecutor: AppExecutor {
     /// advertise the native runtime when it is not available.
     public static func probe() -> NativeSandboxProbe { NativeSandbox.probe() }
 
+    /// Runs the app in this sandbox (see ``AppExecutor/execute(_:)``).
     public func execute(_ request: ExecutionRequest) async throws(ExecutionError) -> ExecutionOutcome {
         guard let bwrap = NativeSandbox.tool("bwrap"), let prlimit = NativeSandbox.tool("prlimit"),
             let shell = NativeSandbox.tool("sh"), let env = NativeSandbox.tool("env")
@@ -117,6 +119,9 @@ public struct NativeExecutor: AppExecutor {
         // The sandbox's pid namespace died with bubblewrap; anything left in the group goes too.
         group?.killAll()
         let out = await stdout.collect(), err = await stderr.collect()
+        if status == 125, err.text.hasPrefix(NativeSandbox.joinFailure) {
+            throw .sandboxUnavailable("the launcher could not join the run's cgroup (\(group?.procsFiles.joined(separator: ", ") ?? "none"))")
+        }
         let elapsed = started.duration(to: .now)
         let termination = Self.termination(
             status: status, stopped: stopped.withLock { $0 }, group: group,
@@ -134,7 +139,6 @@ public struct NativeExecutor: AppExecutor {
         if group?.hitProcessLimit == true, status != 0 || stopped != nil { return .limitExceeded(.processes) }
         if let stopped { return .limitExceeded(stopped) }
         if signal == SIGXCPU { return .limitExceeded(.cpu) }
-        if status == 125 { return .crashed("the sandbox launcher could not join the cgroup") }
         if let signal { return .crashed("killed by signal \(signal)") }
         return .exited(code: status)
     }

@@ -11,6 +11,7 @@ public struct NativeSandboxProbe: Hashable, Sendable, CustomStringConvertible {
     /// Whether memory is bounded by a memory cgroup (else by RLIMIT_AS).
     public var memoryCgroup: Bool
 
+    /// A text for people.
     public var description: String {
         guard available else { return "native runtime unavailable: \(reason ?? "unknown")" }
         return "native runtime: bubblewrap; processes bounded by \(processLimit); memory by \(memoryCgroup ? "a memory cgroup" : "RLIMIT_AS")"
@@ -73,7 +74,10 @@ enum NativeSandbox {
 
     /// The launcher: joins the cgroups given as arguments up to `--`, then exec's the rest, so that
     /// nothing of the app ever runs outside them.
-    static let joinAndExec = #"while [ "$1" != "--" ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@""#
+    /// On failure it exits 125 with ``joinFailure`` on stderr (an app may exit 125 too: both are checked).
+    static let joinAndExec = #"while [ "$1" != "--" ]; do echo $$ > "$1" 2>/dev/null || { echo "\#(joinFailure)" >&2; exit 125; }; shift; done; shift; exec "$@""#
+    /// What the launcher says when it cannot join a cgroup.
+    static let joinFailure = "iexec-launcher: cannot join the run's cgroup"
 
     /// Runs a trivial command in the sandbox to see whether bubblewrap works here.
     static func probe() -> NativeSandboxProbe {

@@ -18,6 +18,7 @@ public enum ResultDigest {
         /// "callback-data" is not 0x-prefixed hex.
         case badCallbackData(String)
 
+        /// A text for people.
         public var description: String {
             switch self {
             case .noComputedFile(let why): "computed.json: \(why); the app must write /iexec_out/computed.json"
