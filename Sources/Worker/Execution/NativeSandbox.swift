@@ -75,7 +75,7 @@ enum NativeSandbox {
     /// The launcher: joins the cgroups given as arguments up to `--`, then exec's the rest, so that
     /// nothing of the app ever runs outside them.
     /// On failure it exits 125 with ``joinFailure`` on stderr (an app may exit 125 too: both are checked).
-    static let joinAndExec = #"while [ "$1" != "--" ]; do echo $$ > "$1" 2>/dev/null || { echo "\#(joinFailure)" >&2; exit 125; }; shift; done; shift; exec "$@""#
+    static let joinAndExec = #"while [ "$1" != "--" ]; do echo $$ 2>/dev/null > "$1" || { echo "\#(joinFailure)" >&2; exit 125; }; shift; done; shift; exec "$@""#
     /// What the launcher says when it cannot join a cgroup.
     static let joinFailure = "iexec-launcher: cannot join the run's cgroup"
 
