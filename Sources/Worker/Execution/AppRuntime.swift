@@ -8,6 +8,7 @@ public enum AppRuntime: String, Hashable, Sendable, CaseIterable, CustomStringCo
     /// An ELF executable or a `#!` script, run under bubblewrap.
     case native
 
+    /// A text for people.
     public var description: String { rawValue }
 
     /// The runtime of an app file, from its first bytes: `\0asm` is Wasm, an ELF header or `#!` is native.
@@ -48,6 +49,7 @@ public enum ExecutionError: Error, Hashable, Sendable, CustomStringConvertible {
     /// The executor failed for a reason of its own (resources of the host).
     case internalFailure(String)
 
+    /// A text for people.
     public var description: String {
         switch self {
         case .appNotFound(let path):

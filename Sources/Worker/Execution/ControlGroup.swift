@@ -9,13 +9,14 @@ public enum ProcessLimitEnforcement: String, Hashable, Sendable, CustomStringCon
     /// Nothing binds: root without a writable pids cgroup. Only the wall clock stops a fork bomb.
     case none = "none"
 
+    /// A text for people.
     public var description: String { rawValue }
 }
 
 /// A cgroup per run for the sandbox: pids (and memory when writable), v1 or v2, detected at run time.
 /// The launcher writes its own pid to ``procsFiles`` before exec'ing bubblewrap, so every process of
 /// the app is inside from its start.
-final class ControlGroup: @unchecked Sendable {
+final class ControlGroup: Sendable {
     /// `cgroup.procs` files to join (one per v1 hierarchy, one for v2).
     let procsFiles: [String]
     /// Whether the process count is bounded by this group.
@@ -76,6 +77,16 @@ final class ControlGroup: @unchecked Sendable {
         for file in procsFiles {
             let text = (try? String(contentsOfFile: file, encoding: .utf8)) ?? ""
             for line in text.split(separator: "\n") { if let pid = Int32(line) { kill(pid, SIGKILL) } }
+        }
+    }
+
+    /// ``remove()`` on a dispatch queue: it may wait, and must not hold a cooperative thread.
+    func removeOffPool() async {
+        await withCheckedContinuation { continuation in
+            DispatchQueue.global(qos: .utility).async {
+                self.remove()
+                continuation.resume()
+            }
         }
     }
 

@@ -15,6 +15,7 @@ public enum ExecutionLimitKind: String, Hashable, Sendable, CaseIterable, Custom
     /// Processes (native).
     case processes
 
+    /// A text for people.
     public var description: String { rawValue }
 }
 
@@ -27,6 +28,7 @@ public enum ExecutionTermination: Hashable, Sendable, CustomStringConvertible {
     /// The app crashed: a Wasm trap, or a native signal.
     case crashed(String)
 
+    /// A text for people.
     public var description: String {
         switch self {
         case .exited(let code): "exited with code \(code)"

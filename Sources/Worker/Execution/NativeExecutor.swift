@@ -6,6 +6,7 @@ import Synchronization
 /// size, address space) through prlimit; processes and memory bounded by a cgroup when one is
 /// writable; the wall clock and the output size watched, the whole tree killed at either limit.
 public struct NativeExecutor: AppExecutor {
+    /// The runtime this executor runs.
     public var runtime: AppRuntime { .native }
     /// How often the output directory's size is measured while the app runs.
     public var outputCheckInterval: Duration
@@ -19,10 +20,11 @@ public struct NativeExecutor: AppExecutor {
     /// advertise the native runtime when it is not available.
     public static func probe() -> NativeSandboxProbe { NativeSandbox.probe() }
 
+    /// Runs the app in this sandbox (see ``AppExecutor/execute(_:)``).
     public func execute(_ request: ExecutionRequest) async throws(ExecutionError) -> ExecutionOutcome {
-        guard let bwrap = NativeSandbox.tool("bwrap"), let prlimit = NativeSandbox.tool("prlimit"), let shell = NativeSandbox.tool("sh") else {
-            throw .sandboxUnavailable("bwrap, prlimit or sh is missing")
-        }
+        guard let bwrap = NativeSandbox.tool("bwrap"), let prlimit = NativeSandbox.tool("prlimit"),
+            let shell = NativeSandbox.tool("sh"), let env = NativeSandbox.tool("env")
+        else { throw .sandboxUnavailable("bwrap, prlimit, env or sh is missing") }
         guard FileManager.default.isReadableFile(atPath: request.app.path) else { throw .appNotFound(path: request.app.path) }
         let directories = try request.prepareDirectories()
         let staging = try ExecutableCopy(of: request.app)
@@ -30,15 +32,32 @@ public struct NativeExecutor: AppExecutor {
             staging.remove()
             if let temporary = directories.temporaryInput { try? FileManager.default.removeItem(at: temporary) }
         }
+        let group = ControlGroup.create(processes: request.limits.processes, memoryBytes: request.limits.memoryBytes)
+        let outcome: Result<ExecutionOutcome, ExecutionError>
+        do {
+            outcome = .success(try await run(
+                request, app: staging.url, input: directories.input, group: group,
+                tools: (shell: shell, env: env, prlimit: prlimit, bwrap: bwrap)))
+        } catch { outcome = .failure(error) }
+        await group?.removeOffPool()
+        return try outcome.get()
+    }
+
+    /// Starts the sandbox, watches the wall clock and the output, and collects the outcome.
+    private func run(
+        _ request: ExecutionRequest, app: URL, input: URL, group: ControlGroup?,
+        tools: (shell: String, env: String, prlimit: String, bwrap: String)
+    ) async throws(ExecutionError) -> ExecutionOutcome {
+        let (shell, env, prlimit, bwrap) = tools
         let limits = request.limits
-        let group = ControlGroup.create(processes: limits.processes, memoryBytes: limits.memoryBytes)
-        defer { group?.remove() }
         let process = Process()
         process.executableURL = URL(fileURLWithPath: shell)
-        process.arguments = ["-c", NativeSandbox.joinAndExec, "iexec-launcher"] + (group?.procsFiles ?? []) + ["--", prlimit]
+        process.arguments = ["-c", NativeSandbox.joinAndExec, "iexec-launcher"] + (group?.procsFiles ?? [])
+            // Signals the worker ignores would stay ignored in the app: SIGXCPU and SIGXFSZ must kill it.
+            + ["--", env, "--default-signal", prlimit]
             + NativeSandbox.prlimitArguments(limits, addressSpace: group?.limitsMemory != true, nproc: geteuid() != 0)
             + [bwrap] + NativeSandbox.bubblewrapArguments(
-                app: staging.url, arguments: request.arguments, input: directories.input,
+                app: app, arguments: request.arguments, input: input,
                 output: request.outputDirectory, environment: request.environment)
         process.environment = [:]
         let stdout = try StreamCapture(cap: limits.capturedBytes)
@@ -53,9 +72,15 @@ public struct NativeExecutor: AppExecutor {
 
         let started = ContinuousClock.now
         let stopped = Mutex<ExecutionLimitKind?>(nil)
-        let watcher = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "iexec-native-watch"))
+        let watchQueue = DispatchQueue(label: "iexec-native-watch")
+        let watcher = DispatchSource.makeTimerSource(queue: watchQueue)
+        // Set on the watch queue once the app is reaped: no kill may target a pid reused since.
+        let exited = Mutex(false)
         let status: Int32? = await withCheckedContinuation { continuation in
-            process.terminationHandler = { finished in continuation.resume(returning: finished.terminationStatus) }
+            process.terminationHandler = { finished in
+                watchQueue.sync { exited.withLock { $0 = true } }
+                continuation.resume(returning: finished.terminationStatus)
+            }
             do { try process.run() } catch {
                 process.terminationHandler = nil
                 continuation.resume(returning: nil)
@@ -63,6 +88,7 @@ public struct NativeExecutor: AppExecutor {
             }
             let pid = process.processIdentifier
             let stop: @Sendable (ExecutionLimitKind) -> Void = { kind in
+                guard !exited.withLock({ $0 }) else { return }
                 let first = stopped.withLock { state -> Bool in
                     guard state == nil else { return false }
                     state = kind
@@ -74,7 +100,8 @@ public struct NativeExecutor: AppExecutor {
             }
             let deadline = started + .milliseconds(Int64(limits.wallClockSeconds * 1000))
             let output = request.outputDirectory
-            watcher.schedule(deadline: .now(), repeating: .nanoseconds(Int(outputCheckInterval.components.attoseconds / 1_000_000_000 + outputCheckInterval.components.seconds * 1_000_000_000)))
+            let interval = outputCheckInterval.components
+            watcher.schedule(deadline: .now(), repeating: .nanoseconds(Int(interval.seconds * 1_000_000_000 + interval.attoseconds / 1_000_000_000)))
             watcher.setEventHandler {
                 if ContinuousClock.now >= deadline { stop(.time) }
                 else if OutputMeasure.totalBytes(under: output) > limits.outputBytes { stop(.output) }
@@ -85,13 +112,16 @@ public struct NativeExecutor: AppExecutor {
         stdout.closeWriteEnd()
         stderr.closeWriteEnd()
         guard let status else {
-            _ = stdout.collect()
-            _ = stderr.collect()
+            _ = await stdout.collect()
+            _ = await stderr.collect()
             throw .sandboxUnavailable("cannot start \(shell)")
         }
         // The sandbox's pid namespace died with bubblewrap; anything left in the group goes too.
         group?.killAll()
-        let out = stdout.collect(), err = stderr.collect()
+        let out = await stdout.collect(), err = await stderr.collect()
+        if status == 125, err.text.hasPrefix(NativeSandbox.joinFailure) {
+            throw .sandboxUnavailable("the launcher could not join the run's cgroup (\(group?.procsFiles.joined(separator: ", ") ?? "none"))")
+        }
         let elapsed = started.duration(to: .now)
         let termination = Self.termination(
             status: status, stopped: stopped.withLock { $0 }, group: group,
@@ -109,7 +139,6 @@ public struct NativeExecutor: AppExecutor {
         if group?.hitProcessLimit == true, status != 0 || stopped != nil { return .limitExceeded(.processes) }
         if let stopped { return .limitExceeded(stopped) }
         if signal == SIGXCPU { return .limitExceeded(.cpu) }
-        if status == 125 { return .crashed("the sandbox launcher could not join the cgroup") }
         if let signal { return .crashed("killed by signal \(signal)") }
         return .exited(code: status)
     }

@@ -11,6 +11,7 @@ public struct NativeSandboxProbe: Hashable, Sendable, CustomStringConvertible {
     /// Whether memory is bounded by a memory cgroup (else by RLIMIT_AS).
     public var memoryCgroup: Bool
 
+    /// A text for people.
     public var description: String {
         guard available else { return "native runtime unavailable: \(reason ?? "unknown")" }
         return "native runtime: bubblewrap; processes bounded by \(processLimit); memory by \(memoryCgroup ? "a memory cgroup" : "RLIMIT_AS")"
@@ -63,7 +64,9 @@ enum NativeSandbox {
 
     /// prlimit's arguments for the limits (before the command).
     static func prlimitArguments(_ limits: ExecutionLimits, addressSpace: Bool, nproc: Bool) -> [String] {
-        var result = ["--cpu=\(limits.cpuSeconds)", "--fsize=\(max(1, limits.outputBytes))", "--core=0"]
+        // CPU: SIGXCPU at the soft limit (reported as the CPU limit), SIGKILL a second later.
+        // File size: one byte over the output cap, so that a file stopped by it is over the cap.
+        var result = ["--cpu=\(limits.cpuSeconds):\(limits.cpuSeconds + 1)", "--fsize=\(limits.outputBytes + 1)", "--core=0"]
         if addressSpace { result.append("--as=\(limits.memoryBytes)") }
         if nproc { result.append("--nproc=\(limits.processes)") }
         return result + ["--"]
@@ -71,7 +74,10 @@ enum NativeSandbox {
 
     /// The launcher: joins the cgroups given as arguments up to `--`, then exec's the rest, so that
     /// nothing of the app ever runs outside them.
-    static let joinAndExec = #"while [ "$1" != "--" ]; do echo $$ > "$1" || exit 125; shift; done; shift; exec "$@""#
+    /// On failure it exits 125 with ``joinFailure`` on stderr (an app may exit 125 too: both are checked).
+    static let joinAndExec = #"while [ "$1" != "--" ]; do echo $$ 2>/dev/null > "$1" || { echo "\#(joinFailure)" >&2; exit 125; }; shift; done; shift; exec "$@""#
+    /// What the launcher says when it cannot join a cgroup.
+    static let joinFailure = "iexec-launcher: cannot join the run's cgroup"
 
     /// Runs a trivial command in the sandbox to see whether bubblewrap works here.
     static func probe() -> NativeSandboxProbe {

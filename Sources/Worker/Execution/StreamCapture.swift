@@ -1,4 +1,5 @@
 import Foundation
+import Synchronization
 
 #if canImport(Glibc)
 import Glibc
@@ -6,15 +7,16 @@ import Glibc
 
 /// A pipe whose read end is drained on a thread of its own, keeping the first `cap` bytes and
 /// dropping the rest, so an app writing without end never blocks nor fills the worker's memory.
-final class StreamCapture: @unchecked Sendable {
+final class StreamCapture: Sendable {
     /// The end the app writes to.
     let writeDescriptor: Int32
     private let readDescriptor: Int32
     private let cap: Int
-    private let finished = DispatchSemaphore(value: 0)
-    // Written only by the reader thread before it signals `finished`, read only after waiting on it.
-    private var kept: [UInt8] = []
-    private var truncated = false
+    private enum State {
+        case reading(waiter: CheckedContinuation<CapturedOutput, Never>?)
+        case done(CapturedOutput)
+    }
+    private let state = Mutex(State.reading(waiter: nil))
 
     /// A pipe and its reader thread.
     init(cap: Int) throws(ExecutionError) {
@@ -32,6 +34,8 @@ final class StreamCapture: @unchecked Sendable {
 
     private func drain() {
         var buffer = [UInt8](repeating: 0, count: 64 << 10)
+        var kept: [UInt8] = []
+        var truncated = false
         while true {
             let count = buffer.withUnsafeMutableBytes { read(readDescriptor, $0.baseAddress, $0.count) }
             if count < 0, errno == EINTR { continue }
@@ -41,7 +45,13 @@ final class StreamCapture: @unchecked Sendable {
             if count > room { truncated = true }
         }
         close(readDescriptor)
-        finished.signal()
+        let captured = CapturedOutput(bytes: kept, truncated: truncated)
+        let waiter = state.withLock { state -> CheckedContinuation<CapturedOutput, Never>? in
+            defer { state = .done(captured) }
+            if case .reading(let waiter) = state { return waiter }
+            return nil
+        }
+        waiter?.resume(returning: captured)
     }
 
     /// Closes the write end held here (the app's copy may stay open in a child).
@@ -49,10 +59,16 @@ final class StreamCapture: @unchecked Sendable {
         close(writeDescriptor)
     }
 
-    /// Waits for every writer to close its end, then gives what was kept.
-    func collect() -> CapturedOutput {
-        finished.wait()
-        return CapturedOutput(bytes: kept, truncated: truncated)
+    /// Waits (without blocking a thread) for every writer to close its end, then gives what was kept.
+    func collect() async -> CapturedOutput {
+        await withCheckedContinuation { continuation in
+            let done = state.withLock { state -> CapturedOutput? in
+                if case .done(let captured) = state { return captured }
+                state = .reading(waiter: continuation)
+                return nil
+            }
+            if let done { continuation.resume(returning: done) }
+        }
     }
 }
 

@@ -29,6 +29,8 @@ final class WasiGuard: Sendable {
 
     private struct State {
         var readOnly: Set<UInt32>
+        /// Descriptors still the captured stdout and stderr (capped by the capture, not counted).
+        var stdio: Set<UInt32> = [1, 2]
         var outputBytes: UInt64 = 0
         var exceeded: ExecutionLimitKind?
     }
@@ -86,7 +88,12 @@ final class WasiGuard: Sendable {
             return result
         case "fd_close":
             let result = try implementation(memory, arguments)
-            if result.first == .i32(Errno.success) { state.withLock { _ = $0.readOnly.remove(u32(arguments, 0)) } }
+            if result.first == .i32(Errno.success) {
+                state.withLock {
+                    $0.readOnly.remove(u32(arguments, 0))
+                    $0.stdio.remove(u32(arguments, 0))
+                }
+            }
             return result
         case "fd_renumber":
             let result = try implementation(memory, arguments)
@@ -94,10 +101,13 @@ final class WasiGuard: Sendable {
                 let (from, to) = (u32(arguments, 0), u32(arguments, 1))
                 state.withLock {
                     if $0.readOnly.remove(from) != nil { $0.readOnly.insert(to) } else { $0.readOnly.remove(to) }
+                    // A file renumbered onto 1 or 2 is a file: its writes count.
+                    if $0.stdio.remove(from) != nil { $0.stdio.insert(to) } else { $0.stdio.remove(to) }
                 }
             }
             return result
-        case "fd_write" where u32(arguments, 0) > 2, "fd_pwrite" where u32(arguments, 0) > 2:
+        case "fd_write" where !state.withLock({ $0.stdio.contains(u32(arguments, 0)) }),
+            "fd_pwrite" where !state.withLock({ $0.stdio.contains(u32(arguments, 0)) }):
             guard let requested = iovecBytes(memory, at: u32(arguments, 1), count: u32(arguments, 2)) else {
                 return [.i32(Errno.fault)]
             }

@@ -9,6 +9,7 @@ import WasmKitWASI
 /// capped, /iexec_in read-only and /iexec_out bounded (``WasiGuard``), stdout and stderr captured
 /// with a cap. Guest code runs on a thread of its own, never on the cooperative pool.
 public final class WasmExecutor: AppExecutor {
+    /// The runtime this executor runs.
     public var runtime: AppRuntime { .wasm }
 
     /// Parsed modules by file path, size and modification date: a module is parsed once per file.
@@ -23,6 +24,7 @@ public final class WasmExecutor: AppExecutor {
     /// An executor with an empty module cache.
     public init() {}
 
+    /// Runs the app in this sandbox (see ``AppExecutor/execute(_:)``).
     public func execute(_ request: ExecutionRequest) async throws(ExecutionError) -> ExecutionOutcome {
         let module = try module(at: request.app)
         let directories = try request.prepareDirectories()
@@ -49,7 +51,7 @@ public final class WasmExecutor: AppExecutor {
         }
         stdout.closeWriteEnd()
         stderr.closeWriteEnd()
-        let out = stdout.collect(), err = stderr.collect()
+        let out = await stdout.collect(), err = await stderr.collect()
         var termination = try result.get()
         if case .exited = termination, OutputMeasure.totalBytes(under: request.outputDirectory) > request.limits.outputBytes {
             termination = .limitExceeded(.output)

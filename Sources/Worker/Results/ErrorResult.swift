@@ -29,6 +29,7 @@ public enum ErrorResultReason: Hashable, Sendable, CustomStringConvertible {
         }
     }
 
+    /// A text for people.
     public var description: String { name }
 
     /// The error result's canonical JSON: keys sorted, no spaces, no newline, nothing from the host.
@@ -55,6 +56,7 @@ public enum ResultError: Error, Hashable, Sendable, CustomStringConvertible {
     /// A file too large for a (non-zip64) archive.
     case tooLargeForArchive(path: String)
 
+    /// A text for people.
     public var description: String {
         switch self {
         case .io(let path, let reason): "result \(path): \(reason); check the worker's disk and permissions"

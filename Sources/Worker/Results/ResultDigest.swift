@@ -18,6 +18,7 @@ public enum ResultDigest {
         /// "callback-data" is not 0x-prefixed hex.
         case badCallbackData(String)
 
+        /// A text for people.
         public var description: String {
             switch self {
             case .noComputedFile(let why): "computed.json: \(why); the app must write /iexec_out/computed.json"
@@ -39,6 +40,9 @@ public enum ResultDigest {
 
     /// Reads `directory/computed.json` and computes the digest of what it names.
     public static func computed(in directory: URL) throws(Invalid) -> Computed {
+        // No link or special file anywhere: computed.json or a folder on the path could otherwise
+        // lead the worker to read (and archive) files of the host.
+        _ = try regularFiles(under: directory)
         guard let data = FileManager.default.contents(atPath: directory.appendingPathComponent(computedFileName).path) else {
             throw .noComputedFile("missing or unreadable")
         }
