@@ -238,6 +238,18 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The whole system over loopback HTTP: a node, a scheduler and workers, each a real service.
+        .testTarget(
+            name: "EndToEndTests",
+            dependencies: [
+                "Server", "Scheduler", "Worker", "Client", "Chain", "Ledger", "Market", "Storage", "Ethereum", "PoCo",
+                "ChainTestSupport",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .testTarget(
             name: "iexecTests",
             dependencies: ["iexec", "Ethereum", "PoCo", "Chain", "Ledger", "ClassAd", .product(name: "GRDB", package: "GRDB.swift")],

@@ -366,6 +366,7 @@ public actor WorkerpoolScheduler {
         for byWorker in replicates.values { for replicate in byWorker.values { replicatesByPhase[replicate.phase, default: 0] += 1 } }
         return SchedulerStatus(cursor: cursor, head: head, deals: deals.count, tasksByPhase: tasksByPhase,
                                replicatesByPhase: replicatesByPhase, workersAlive: roster.aliveCount,
+                               workersIdle: roster.idle(now: clock(), window: configuration.askWindow).count,
                                workersKnown: roster.workers.count, counters: counters)
     }
 
@@ -416,6 +417,8 @@ public struct SchedulerStatus: Hashable, Sendable {
     public var replicatesByPhase: [ReplicatePhase: Int]
     /// Workers logged in and not lost.
     public var workersAlive: Int
+    /// Workers alive that asked for work within the ask window (ready to take a replicate).
+    public var workersIdle: Int
     /// Workers logged in since the start.
     public var workersKnown: Int
     /// What it did.

@@ -6,7 +6,8 @@ struct Iexec: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iexec",
         abstract: "iexec-swift: wallets, signed PoCo orders, the chain node (and soon the scheduler and workers).",
-        subcommands: [Wallet.self, Order.self, Node.self, ClassAdCommand.self, StorageCommand.self, AppCommand.self]
+        subcommands: [Wallet.self, Order.self, Node.self, ClassAdCommand.self, StorageCommand.self, AppCommand.self,
+                      SchedulerCommand.self, WorkerCommand.self]
     )
 
     /// Like ArgumentParser's `main()`, except that with `--raw` a usage error is also one JSON object,
