@@ -181,6 +181,69 @@ struct PoolEndToEndTests {
     }
 }
 
+/// Failures that must not stop a task: an app that cannot be downloaded, a worker restarted in
+/// the middle of commit–reveal.
+@Suite("End to end: failures the workers get through", .serialized, .timeLimit(.minutes(3)))
+struct WorkerFailureEndToEndTests {
+    @Test("an app that cannot be downloaded gives the deterministic error result, contributed; the task completes")
+    func downloadFailure() async throws {
+        let cluster = try await Cluster.start()
+        do {
+            let (_, port) = try await cluster.startScheduler()
+            _ = try await cluster.startWorker(4, schedulerPort: port)
+            // A content id nobody uploaded.
+            let missing = ContentID.of(Array("an app that was never uploaded".utf8))
+            let broken = try await cluster.registerApp(name: "missing", multiaddr: missing.description,
+                                                       checksum: Keccak256.hash("whatever"))
+            let deal = try await cluster.makeDeal(volume: 1, trust: 1, params: PoolEndToEndTests.params, app: broken)
+            let taskId = cluster.tasks(of: deal, volume: 1)[0]
+            #expect(try await cluster.waitFor([taskId], status: .completed, timeout: 60))
+            let entries = try await ResultCheck.entries(taskId, cluster: cluster)
+            #expect(entries.keys.sorted() == ["error.json"])
+            let error = entries["error.json"].map { String(decoding: $0, as: UTF8.self) } ?? ""
+            #expect(error == #"{"error":"download-failed"}"#)
+            #expect(Hash32(unchecked: Array(SHA256.hash(data: entries["error.json"] ?? []))) ==
+                    (try await cluster.chain.task(taskId)).resultDigest)
+            try await cluster.checkConservation()
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+    }
+
+    @Test("a worker restarted after contributing reveals from its local store; the task completes")
+    func workerRestartResumes() async throws {
+        let cluster = try await Cluster.start()
+        do {
+            let (_, port) = try await cluster.startScheduler()
+            let (first, _) = try await cluster.startWorker(7, schedulerPort: port)
+            // Trust 3 with new workers: two contributions make consensus, and finalize waits for
+            // both winners' reveals (the reveal deadline is far).
+            let deal = try await cluster.makeDeal(volume: 1, trust: 3, params: PoolEndToEndTests.params)
+            let taskId = cluster.tasks(of: deal, volume: 1)[0]
+            let restarted = Cluster.key(7).address
+            #expect(try await cluster.waitUntil(timeout: 60) {
+                try await cluster.chain.contribution(task: taskId, worker: restarted).status == .contributed
+            })
+            await first.kill()
+            _ = try await cluster.startWorker(8, schedulerPort: port)
+            #expect(try await cluster.waitUntil(timeout: 60) {
+                try await cluster.chain.contribution(task: taskId, worker: Cluster.key(8).address).status == .proved
+            })
+            #expect(try await cluster.chain.task(taskId).status == .revealing, "waiting for the stopped winner")
+            _ = try await cluster.startWorker(7, schedulerPort: port)
+            #expect(try await cluster.waitFor([taskId], status: .completed, timeout: 60))
+            #expect(try await cluster.chain.contribution(task: taskId, worker: restarted).status == .proved)
+            try await cluster.checkConservation()
+        } catch {
+            await cluster.shutdown()
+            throw error
+        }
+        await cluster.shutdown()
+    }
+}
+
 /// A finalized task's result as its requester gets it: `results` names the blob, the blob is the
 /// zip of the result folder (private: read with the requester's key), and the file it holds has
 /// the digest on chain.
@@ -188,6 +251,16 @@ struct ResultCheck {
     let text: String
 
     static func download(_ taskId: Hash32, cluster: Cluster) async throws -> ResultCheck {
+        let entries = try await entries(taskId, cluster: cluster)
+        guard let result = entries["result.txt"] else { throw ClusterError("no result.txt in \(entries.keys.sorted())") }
+        #expect(entries["computed.json"] != nil)
+        #expect(Hash32(unchecked: Array(SHA256.hash(data: result))) == (try await cluster.chain.task(taskId)).resultDigest,
+                "the on-chain digest is the SHA-256 of the deterministic output")
+        return ResultCheck(text: String(decoding: result, as: UTF8.self))
+    }
+
+    /// The files of the result archive, downloaded with the requester's key (a stranger is refused).
+    static func entries(_ taskId: Hash32, cluster: Cluster) async throws -> [String: [UInt8]] {
         let task = try await cluster.chain.task(taskId)
         guard let location = ResultLocation(resultsBytes: task.results), let id = ContentID(location.location) else {
             throw ClusterError("task \(taskId.hex) has no result location: \(String(decoding: task.results, as: UTF8.self))")
@@ -198,12 +271,7 @@ struct ResultCheck {
             _ = try await stranger.download(id, to: cluster.directory.appendingPathComponent("stolen.zip"))
         }
         _ = try await StorageClient(baseURL: cluster.nodeURL, key: Cluster.key(Cluster.requester), httpClient: cluster.http).download(id, to: file)
-        let entries = try StoredZip.entries(of: [UInt8](Data(contentsOf: file)))
-        guard let result = entries["result.txt"] else { throw ClusterError("no result.txt in \(entries.keys.sorted())") }
-        #expect(entries["computed.json"] != nil)
-        #expect(Hash32(unchecked: Array(SHA256.hash(data: result))) == task.resultDigest,
-                "the on-chain digest is the SHA-256 of the deterministic output")
-        return ResultCheck(text: String(decoding: result, as: UTF8.self))
+        return try StoredZip.entries(of: [UInt8](Data(contentsOf: file)))
     }
 }
 

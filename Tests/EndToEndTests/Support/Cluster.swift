@@ -187,8 +187,16 @@ final class Cluster: Sendable {
 
     // MARK: Deals
 
-    /// Matches a deal of the π app: `volume` tasks at `trust`, with `params`; returns its id.
-    func makeDeal(volume: UInt64, trust: UInt64, params: String, salt: Int = 0) async throws -> Hash32 {
+    /// Registers another app of the app owner's at `multiaddr` with `checksum`.
+    func registerApp(name: String, multiaddr: String, checksum: Hash32) async throws -> Address {
+        try await Self.created(chain.send(.registry(.createApp(
+            owner: Self.key(Self.appOwner).address, name: name, type: "WASM", multiaddr: Array(multiaddr.utf8),
+            checksum: checksum, mrenclave: [])), signer: Self.key(Self.appOwner)))
+    }
+
+    /// Matches a deal of the π app (or `app`): `volume` tasks at `trust`, with `params`; returns its id.
+    func makeDeal(volume: UInt64, trust: UInt64, params: String, app: Address? = nil, salt: Int = 0) async throws -> Hash32 {
+        let app = app ?? self.app
         let domain = chain.config.domain
         let appOrder = AppOrder(app: app, appprice: 1, volume: UInt256(volume), tag: .zero, datasetrestrict: .zero,
                                 workerpoolrestrict: .zero, requesterrestrict: .zero, salt: Keccak256.hash("app \(salt)"))
