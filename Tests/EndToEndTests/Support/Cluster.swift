@@ -195,13 +195,14 @@ final class Cluster: Sendable {
     }
 
     /// Matches a deal of the π app (or `app`): `volume` tasks at `trust`, with `params`; returns its id.
-    func makeDeal(volume: UInt64, trust: UInt64, params: String, app: Address? = nil, salt: Int = 0) async throws -> Hash32 {
+    func makeDeal(volume: UInt64, trust: UInt64, params: String, app: Address? = nil, poolOrder published: WorkerpoolOrder? = nil,
+                  salt: Int = 0) async throws -> Hash32 {
         let app = app ?? self.app
         let domain = chain.config.domain
         let appOrder = AppOrder(app: app, appprice: 1, volume: UInt256(volume), tag: .zero, datasetrestrict: .zero,
                                 workerpoolrestrict: .zero, requesterrestrict: .zero, salt: Keccak256.hash("app \(salt)"))
             .signed(with: Self.key(Self.appOwner), in: domain)
-        let poolOrder = WorkerpoolOrder(workerpool: workerpool, workerpoolprice: 100, volume: UInt256(volume), tag: .zero,
+        let poolOrder = published ?? WorkerpoolOrder(workerpool: workerpool, workerpoolprice: 100, volume: UInt256(volume), tag: .zero,
                                         category: .zero, trust: UInt256(trust), apprestrict: .zero, datasetrestrict: .zero,
                                         requesterrestrict: .zero, salt: Keccak256.hash("pool \(salt)"))
             .signed(with: Self.key(Self.poolOwner), in: domain)
