@@ -21,7 +21,7 @@ struct PoolEndToEndTests {
         do {
             let (_, port) = try await cluster.startScheduler()
             _ = try await cluster.startWorker(4, schedulerPort: port)
-            _ = try await cluster.startWorker(7, schedulerPort: port)
+            _ = try await cluster.startWorker(7, schedulerPort: port, slots: 3)
             let deal = try await cluster.makeDeal(volume: 5, trust: 1, params: Self.params)
             let tasks = cluster.tasks(of: deal, volume: 5)
             #expect(try await cluster.waitFor(tasks, status: .completed, timeout: 120))

@@ -154,11 +154,11 @@ final class Cluster: Sendable {
 
     /// Starts worker `index` (dev account) against the scheduler on `schedulerPort`.
     func startWorker(_ index: Int, schedulerPort: Int, misbehaviour: Misbehaviour = .none,
-                     attributes: [String: String] = [:]) async throws -> (Running, WorkerAgent) {
+                     attributes: [String: String] = [:], slots: Int = 1) async throws -> (Running, WorkerAgent) {
         let workerChain = try await RPCPoCoChain.connect(url: nodeURL, httpClient: http)
         let key = Self.key(index)
         let agent = try WorkerAgent(
-            configuration: WorkerConfiguration(name: "worker-\(index)", slots: 1,
+            configuration: WorkerConfiguration(name: "worker-\(index)", slots: slots,
                                                dataDirectory: directory.appendingPathComponent("worker-\(index)"),
                                                attributes: attributes, pollInterval: 0.1, misbehaviour: misbehaviour),
             key: key, scheduler: SchedulerClient(baseURL: "http://127.0.0.1:\(schedulerPort)", httpClient: http),
