@@ -9,23 +9,24 @@ import PoCo
 /// A client of a node's market (`/market`, docs/openapi/market.yaml): publish, list, read and
 /// unpublish orders, and ask which orders match a request.
 public struct MarketClient: Sendable {
+    private var transport: ServiceTransport
     /// The node's URL, e.g. `http://127.0.0.1:8545` (no trailing slash needed).
-    public let baseURL: String
+    public var baseURL: String { transport.baseURL }
     /// The HTTP client used.
-    public let httpClient: HTTPClient
+    public var httpClient: HTTPClient { transport.httpClient }
     /// How long one call may take.
-    public var timeout: TimeAmount
+    public var timeout: TimeAmount {
+        get { transport.timeout }
+        set { transport.timeout = newValue }
+    }
 
     /// The largest answer read (a page of 1000 orders with long `params`).
     static let maxAnswerSize = 32 << 20
 
     /// A client of the market served at `baseURL`.
     public init(baseURL: String, httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(30)) {
-        var url = baseURL
-        while url.hasSuffix("/") { url.removeLast() }
-        self.baseURL = url
-        self.httpClient = httpClient
-        self.timeout = timeout
+        transport = ServiceTransport(baseURL: baseURL, httpClient: httpClient, timeout: timeout,
+                                     maxAnswerSize: Self.maxAnswerSize)
     }
 
     /// Publishes a signed order. Publishing an order already in the book is not an error
@@ -100,28 +101,11 @@ public struct MarketClient: Sendable {
     /// `.service(status, its "error")`.
     private func send(_ method: HTTPMethod, _ path: String, headers: [String: String] = [:], body: JSONValue? = nil,
                       expecting: Set<Int>) async throws(ClientError) -> (Int, JSONValue) {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        for (name, value) in headers { request.headers.add(name: name, value: value) }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(string: body.serialized))
+        let (status, bytes) = try await transport.exchange(method, path, headers: headers,
+                                                           json: body.map { Array($0.serialized.utf8) }, expecting: expecting)
+        guard let answer = try? JSONValue(parsing: bytes.readableBytesView) else {
+            throw .invalidResponse("\(method) \(path): the answer is not JSON")
         }
-        let status: Int
-        let bytes: ByteBuffer
-        do {
-            let response = try await httpClient.execute(request, timeout: timeout)
-            status = Int(response.status.code)
-            bytes = try await response.body.collect(upTo: Self.maxAnswerSize)
-        } catch {
-            throw .transport("\(method) \(baseURL + path): \(error)")
-        }
-        let answer = try? JSONValue(parsing: bytes.readableBytesView)
-        guard expecting.contains(status) else {
-            if case .string(let message)? = answer?["error"] { throw .service(status: status, message: message) }
-            throw .service(status: status, message: String(buffer: bytes))
-        }
-        guard let answer else { throw .invalidResponse("\(method) \(path): the answer is not JSON") }
         return (status, answer)
     }
 

@@ -8,22 +8,16 @@ import NIOHTTP1
 /// log in with a signed challenge, then heartbeat, ask for replicates and report progress with
 /// the session's bearer token.
 public struct SchedulerClient: Sendable {
+    private let transport: ServiceTransport
     /// The scheduler's URL, e.g. `http://127.0.0.1:7000`.
-    public let baseURL: String
-    /// The HTTP client used.
-    public let httpClient: HTTPClient
-    /// How long one call may take.
-    public var timeout: TimeAmount
+    public var baseURL: String { transport.baseURL }
 
     static let maxAnswerSize = 16 << 20
 
     /// A client of the scheduler at `baseURL`.
     public init(baseURL: String, httpClient: HTTPClient = .shared, timeout: TimeAmount = .seconds(30)) {
-        var url = baseURL
-        while url.hasSuffix("/") { url.removeLast() }
-        self.baseURL = url
-        self.httpClient = httpClient
-        self.timeout = timeout
+        transport = ServiceTransport(baseURL: baseURL, httpClient: httpClient, timeout: timeout,
+                                     maxAnswerSize: Self.maxAnswerSize)
     }
 
     /// Logs in as `key`'s address: fetches a challenge, signs it (EIP-712), sends it with `worker`.
@@ -96,30 +90,10 @@ public struct SchedulerClient: Sendable {
         }
     }
 
-    /// Sends a request; an answer outside `expecting` becomes `.service(status, its "error")`.
     private func send(_ method: HTTPMethod, _ path: String, token: String? = nil, body: [UInt8]? = nil,
                       expecting: Set<Int>) async throws(ClientError) -> (Int, [UInt8]?) {
-        var request = HTTPClientRequest(url: baseURL + path)
-        request.method = method
-        if let token { request.headers.add(name: "Authorization", value: "Bearer \(token)") }
-        if let body {
-            request.headers.add(name: "Content-Type", value: "application/json")
-            request.body = .bytes(ByteBuffer(bytes: body))
-        }
-        let status: Int
-        let bytes: ByteBuffer
-        do {
-            let response = try await httpClient.execute(request, timeout: timeout)
-            status = Int(response.status.code)
-            bytes = try await response.body.collect(upTo: Self.maxAnswerSize)
-        } catch {
-            throw .transport("\(method) \(baseURL + path): \(error)")
-        }
-        guard expecting.contains(status) else {
-            let answer = try? JSONValue(parsing: String(buffer: bytes))
-            if case .string(let message)? = answer?["error"] { throw .service(status: status, message: message) }
-            throw .service(status: status, message: String(buffer: bytes))
-        }
+        let headers = token.map { ["Authorization": "Bearer \($0)"] } ?? [:]
+        let (status, bytes) = try await transport.exchange(method, path, headers: headers, json: body, expecting: expecting)
         return (status, bytes.readableBytes > 0 ? Array(bytes.readableBytesView) : nil)
     }
 }

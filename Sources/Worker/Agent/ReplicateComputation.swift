@@ -114,10 +114,16 @@ struct ReplicateComputation: Sendable {
         let file = cache.appendingPathComponent(checksum.hex)
         if FileManager.default.fileExists(atPath: file.path), try Self.sha256(of: file) == checksum { return file }
         let id = try ContentID(parsing: asset.multiaddr)
-        _ = try await storage.download(id, to: file)
-        guard try Self.sha256(of: file) == checksum else {
-            try? FileManager.default.removeItem(at: file)
+        // Slots may fetch the same asset at once: each downloads to a file of its own, then
+        // renames it into the cache (atomic; the last rename wins with the same bytes).
+        let download = cache.appendingPathComponent("\(checksum.hex).\(UUID().uuidString).download")
+        defer { try? FileManager.default.removeItem(at: download) }
+        _ = try await storage.download(id, to: download)
+        guard try Self.sha256(of: download) == checksum else {
             throw WorkerError.download("\(asset.address.checksummed): the bytes at \(asset.multiaddr) do not have the checksum on chain")
+        }
+        guard rename(download.path, file.path) == 0 else {
+            throw WorkerError.download("cannot move the download into \(file.path) (errno \(errno))")
         }
         return file
     }
