@@ -154,7 +154,8 @@ final class Cluster: Sendable {
 
     /// Starts worker `index` (dev account) against the scheduler on `schedulerPort`.
     func startWorker(_ index: Int, schedulerPort: Int, misbehaviour: Misbehaviour = .none,
-                     attributes: [String: String] = [:], slots: Int = 1) async throws -> (Running, WorkerAgent) {
+                     attributes: [String: String] = [:], slots: Int = 1,
+                     sandbox: AppSandbox = AppSandbox(executors: [WasmExecutor()])) async throws -> (Running, WorkerAgent) {
         let workerChain = try await RPCPoCoChain.connect(url: nodeURL, httpClient: http)
         let key = Self.key(index)
         let agent = try WorkerAgent(
@@ -162,7 +163,7 @@ final class Cluster: Sendable {
                                                dataDirectory: directory.appendingPathComponent("worker-\(index)"),
                                                attributes: attributes, pollInterval: 0.1, misbehaviour: misbehaviour),
             key: key, scheduler: SchedulerClient(baseURL: "http://127.0.0.1:\(schedulerPort)", httpClient: http),
-            chain: workerChain, storage: StorageClient(baseURL: nodeURL, key: key, httpClient: http), sandbox: AppSandbox(executors: [WasmExecutor()]))
+            chain: workerChain, storage: StorageClient(baseURL: nodeURL, key: key, httpClient: http), sandbox: sandbox)
         let task = _Concurrency.Task { try await agent.run() }
         let running = Running(task: task, scheduler: nil)
         parts.withLock { $0.append(running) }
@@ -188,27 +189,27 @@ final class Cluster: Sendable {
     // MARK: Deals
 
     /// Registers another app of the app owner's at `multiaddr` with `checksum`.
-    func registerApp(name: String, multiaddr: String, checksum: Hash32) async throws -> Address {
+    func registerApp(name: String, multiaddr: String, checksum: Hash32, type: String = "WASM") async throws -> Address {
         try await Self.created(chain.send(.registry(.createApp(
-            owner: Self.key(Self.appOwner).address, name: name, type: "WASM", multiaddr: Array(multiaddr.utf8),
+            owner: Self.key(Self.appOwner).address, name: name, type: type, multiaddr: Array(multiaddr.utf8),
             checksum: checksum, mrenclave: [])), signer: Self.key(Self.appOwner)))
     }
 
     /// Matches a deal of the π app (or `app`): `volume` tasks at `trust`, with `params`; returns its id.
     func makeDeal(volume: UInt64, trust: UInt64, params: String, app: Address? = nil, poolOrder published: WorkerpoolOrder? = nil,
-                  salt: Int = 0) async throws -> Hash32 {
+                  category: UInt64 = 0, salt: Int = 0) async throws -> Hash32 {
         let app = app ?? self.app
         let domain = chain.config.domain
         let appOrder = AppOrder(app: app, appprice: 1, volume: UInt256(volume), tag: .zero, datasetrestrict: .zero,
                                 workerpoolrestrict: .zero, requesterrestrict: .zero, salt: Keccak256.hash("app \(salt)"))
             .signed(with: Self.key(Self.appOwner), in: domain)
         let poolOrder = published ?? WorkerpoolOrder(workerpool: workerpool, workerpoolprice: 100, volume: UInt256(volume), tag: .zero,
-                                        category: .zero, trust: UInt256(trust), apprestrict: .zero, datasetrestrict: .zero,
-                                        requesterrestrict: .zero, salt: Keccak256.hash("pool \(salt)"))
+                                        category: UInt256(category), trust: UInt256(trust), apprestrict: .zero,
+                                        datasetrestrict: .zero, requesterrestrict: .zero, salt: Keccak256.hash("pool \(salt)"))
             .signed(with: Self.key(Self.poolOwner), in: domain)
         let request = RequestOrder(app: app, appmaxprice: 1, dataset: .zero, datasetmaxprice: 0, workerpool: .zero,
                                    workerpoolmaxprice: 100, requester: Self.key(Self.requester).address,
-                                   volume: UInt256(volume), tag: .zero, category: .zero, trust: UInt256(trust),
+                                   volume: UInt256(volume), tag: .zero, category: UInt256(category), trust: UInt256(trust),
                                    beneficiary: Self.key(Self.requester).address, callback: .zero, params: params,
                                    salt: Keccak256.hash("request \(salt)"))
             .signed(with: Self.key(Self.requester), in: domain)
