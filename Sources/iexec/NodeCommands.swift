@@ -126,13 +126,7 @@ struct Node: AsyncParsableCommand {
         }
 
         func run() async throws {
-            do {
-                try await start()
-            } catch let error as ExitCode {
-                throw error
-            } catch {
-                Node.fail(error, raw: output.raw)
-            }
+            try await Node.reportingFailure(raw: output.raw) { try await start() }
         }
 
         /// Opens the ledger and the chain, serves until a signal, closes the ledger.
@@ -280,6 +274,18 @@ struct Node: AsyncParsableCommand {
     /// Prints a line and flushes it at once (a script reading a pipe waits for it).
     static func emit(_ line: String) {
         FileHandle.standardOutput.write(Data((line + "\n").utf8))
+    }
+
+    /// Runs a long-running command's body; a failure is printed the way every iexec command does
+    /// (`--raw`: one JSON object) and exits 1, an `ExitCode` passes through.
+    static func reportingFailure(raw: Bool, _ body: () async throws -> Void) async throws {
+        do {
+            try await body()
+        } catch let error as ExitCode {
+            throw error
+        } catch {
+            fail(error, raw: raw)
+        }
     }
 
     /// Prints `error` the way every iexec command does and exits 1.

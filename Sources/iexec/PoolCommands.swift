@@ -56,13 +56,7 @@ struct SchedulerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
-            try await serve()
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            Node.fail(error, raw: output.raw)
-        }
+        try await Node.reportingFailure(raw: output.raw) { try await serve() }
     }
 
     func serve() async throws {
@@ -143,13 +137,7 @@ struct WorkerCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
-            try await work()
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            Node.fail(error, raw: output.raw)
-        }
+        try await Node.reportingFailure(raw: output.raw) { try await work() }
     }
 
     func work() async throws {

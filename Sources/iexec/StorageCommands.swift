@@ -36,13 +36,7 @@ struct StorageCommand: AsyncParsableCommand {
     }
 
     func run() async throws {
-        do {
-            try await serve()
-        } catch let error as ExitCode {
-            throw error
-        } catch {
-            Node.fail(error, raw: output.raw)
-        }
+        try await Node.reportingFailure(raw: output.raw) { try await serve() }
     }
 
     /// Opens the store and the key, serves until a signal.
