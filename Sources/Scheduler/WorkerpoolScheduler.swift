@@ -122,8 +122,11 @@ public actor WorkerpoolScheduler {
         let workerAddress = try roster.authenticate(token, now: now)
         roster[workerAddress]?.lastAsked = now
         guard let worker = roster[workerAddress], let head else { return nil }
-        let busy = replicates.values.count(where: { $0[workerAddress]?.phase.holdsSlot == true })
-        guard busy < worker.description.slots else { return nil }
+        var busy: [Address: Int] = [:]
+        for byWorker in replicates.values {
+            for replicate in byWorker.values where replicate.phase.holdsSlot { busy[replicate.worker, default: 0] += 1 }
+        }
+        guard busy[workerAddress, default: 0] < worker.description.slots else { return nil }
         let idle = roster.idle(now: now, window: configuration.askWindow)
         for task in tasks.values.sorted(by: Self.schedulingOrder) where task.phase == .running {
             guard let deal = deals[task.dealId], head.timestamp < deal.contributionDeadline,
@@ -136,8 +139,7 @@ public actor WorkerpoolScheduler {
             let candidates = idle.filter { entry in
                 entry.address == workerAddress
                     || (replicates[task.id]?[entry.address] == nil && taskAd.matches(entry.ad)
-                        && replicates.values.count(where: { $0[entry.address]?.phase.holdsSlot == true })
-                            < entry.description.slots)
+                        && busy[entry.address, default: 0] < entry.description.slots)
             }
             let chosen = Self.chosen(WorkerRanking.ranked(candidates, weights: taskAd.weights), trust: deal.trust,
                                      replicas: replicas)

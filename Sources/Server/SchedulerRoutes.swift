@@ -55,20 +55,16 @@ public struct SchedulerRoutes: NodeRouteGroup {
                 return try encode(try await call { () async throws(SchedulerError) in try await scheduler.login(login) })
             }
         }
-        router.post("/scheduler/heartbeat") { request, _ in
+        // A heartbeat and the list of held replicates answer alike (both count as a sign of life).
+        @Sendable func held(_ request: Request, _ context: BasicRequestContext) async -> Response {
             await answer { () async throws(HTTPFailure) in
                 let token = try bearer(request)
                 let held = try await call { () async throws(SchedulerError) in try await scheduler.heartbeat(token: token) }
                 return try encode(HeldReplicates(replicates: held))
             }
         }
-        router.get("/scheduler/replicates") { request, _ in
-            await answer { () async throws(HTTPFailure) in
-                let token = try bearer(request)
-                let held = try await call { () async throws(SchedulerError) in try await scheduler.heartbeat(token: token) }
-                return try encode(HeldReplicates(replicates: held))
-            }
-        }
+        router.post("/scheduler/heartbeat", use: held)
+        router.get("/scheduler/replicates", use: held)
         router.post("/scheduler/replicates/ask") { request, _ in
             await answer { () async throws(HTTPFailure) in
                 let token = try bearer(request)

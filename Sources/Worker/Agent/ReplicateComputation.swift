@@ -1,5 +1,4 @@
 import Client
-import Crypto
 import Ethereum
 import Foundation
 #if canImport(FoundationNetworking)
@@ -112,14 +111,14 @@ struct ReplicateComputation: Sendable {
         let cache = dataDirectory.appendingPathComponent("cache")
         try FileManager.default.createDirectory(at: cache, withIntermediateDirectories: true)
         let file = cache.appendingPathComponent(checksum.hex)
-        if FileManager.default.fileExists(atPath: file.path), try Self.sha256(of: file) == checksum { return file }
+        if FileManager.default.fileExists(atPath: file.path), try ResultDigest.sha256(of: file) == checksum { return file }
         let id = try ContentID(parsing: asset.multiaddr)
         // Slots may fetch the same asset at once: each downloads to a file of its own, then
         // renames it into the cache (atomic; the last rename wins with the same bytes).
         let download = cache.appendingPathComponent("\(checksum.hex).\(UUID().uuidString).download")
         defer { try? FileManager.default.removeItem(at: download) }
         _ = try await storage.download(id, to: download)
-        guard try Self.sha256(of: download) == checksum else {
+        guard try ResultDigest.sha256(of: download) == checksum else {
             throw WorkerError.download("\(asset.address.checksummed): the bytes at \(asset.multiaddr) do not have the checksum on chain")
         }
         guard rename(download.path, file.path) == 0 else {
@@ -142,14 +141,6 @@ struct ReplicateComputation: Sendable {
             throw WorkerError.download("input file \(reference) answered \((response as? HTTPURLResponse)?.statusCode ?? 0)")
         }
         try data.write(to: file)
-    }
-
-    static func sha256(of file: URL) throws -> Hash32 {
-        let handle = try FileHandle(forReadingFrom: file)
-        defer { try? handle.close() }
-        var hasher = SHA256()
-        while let chunk = try handle.read(upToCount: 1 << 20), !chunk.isEmpty { hasher.update(data: chunk) }
-        return try Hash32(Array(hasher.finalize()))
     }
 
     /// A file name from a reference: its last path component, only safe characters.
