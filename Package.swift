@@ -252,7 +252,12 @@ let package = Package(
         ),
         .testTarget(
             name: "iexecTests",
-            dependencies: ["iexec", "Ethereum", "PoCo", "Chain", "Ledger", "ClassAd", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "iexec", "Ethereum", "PoCo", "Chain", "Ledger", "ClassAd", "Client", "Server", "Market", "Storage",
+                .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
             swiftSettings: strictSettings
         ),
     ]

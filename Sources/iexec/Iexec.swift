@@ -5,8 +5,8 @@ import ArgumentParser
 struct Iexec: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iexec",
-        abstract: "iexec-swift: wallets, signed PoCo orders, the chain node (and soon the scheduler and workers).",
-        subcommands: [Wallet.self, Order.self, Node.self, ClassAdCommand.self, StorageCommand.self, AppCommand.self,
+        abstract: "iexec-swift: wallets, accounts, assets, orders, deals and tasks on an iExec chain; the node, scheduler, worker and devnet.",
+        subcommands: [InitCommand.self, Wallet.self, Order.self, Node.self, ClassAdCommand.self, StorageCommand.self, AppCommand.self,
                       SchedulerCommand.self, WorkerCommand.self]
     )
 

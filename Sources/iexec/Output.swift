@@ -27,21 +27,54 @@ extension IexecCommand {
         } catch let error as ValidationError {
             throw error
         } catch {
-            let message = String(describing: error)
-            if output.raw {
-                print(JSONText.object(["ok": false, "error": message]))
-            } else {
-                FileHandle.standardError.write(Data("iexec: error: \(message)\n".utf8))
-            }
-            throw ExitCode.failure
+            throw output.fail(error)
         }
-        if output.raw {
+        output.print(result)
+    }
+}
+
+/// A command that talks to services (chain, market, storage): `execute()` is async; printing and
+/// errors are the same as `IexecCommand`'s. Tests call `execute()` and read the fields.
+protocol AsyncIexecCommand: AsyncParsableCommand {
+    var output: OutputOptions { get }
+    func execute() async throws -> CommandOutput
+}
+
+extension AsyncIexecCommand {
+    func run() async throws {
+        let result: CommandOutput
+        do {
+            result = try await execute()
+        } catch let error as ValidationError {
+            throw error
+        } catch {
+            throw output.fail(error)
+        }
+        output.print(result)
+    }
+}
+
+extension OutputOptions {
+    /// Prints the result: its JSON object with `"ok":true`, or its text.
+    func print(_ result: CommandOutput) {
+        if raw {
             var fields = result.fields
             fields["ok"] = true
-            print(JSONText.object(fields))
+            Swift.print(JSONText.object(fields))
         } else {
-            print(result.text)
+            Swift.print(result.text)
         }
+    }
+
+    /// Prints `error` (JSON with `--raw`, on stderr otherwise) and returns the exit code to throw.
+    func fail(_ error: any Error) -> ExitCode {
+        let message = String(describing: error)
+        if raw {
+            Swift.print(JSONText.object(["ok": false, "error": message]))
+        } else {
+            FileHandle.standardError.write(Data("iexec: error: \(message)\n".utf8))
+        }
+        return ExitCode.failure
     }
 }
 
