@@ -62,7 +62,8 @@ public struct DevnetInfo: Sendable {
                          + worker.address.checksummed)
         }
         lines.append("Try: iexec wallet import \(Hex.encode(accounts.user.bytes, prefix: true)) --password devnet --light")
-        lines.append("     iexec account deposit 1 RLC --password devnet; iexec app run \(state.apps.first?.address.checksummed ?? "APP") --watch --password devnet")
+        let example = state.apps.first { $0.name == "pi" } ?? state.apps.first
+        lines.append("     iexec account deposit 1 RLC --password devnet; iexec app run \(example?.address.checksummed ?? "APP") --watch --password devnet")
         lines.append("Stop with Ctrl-C (SIGINT) or SIGTERM.")
         return lines.joined(separator: "\n")
     }
