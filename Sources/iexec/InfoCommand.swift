@@ -51,9 +51,21 @@ struct InfoCommand: AsyncIexecCommand {
         ]
         if !node.isEmpty {
             lines.append("node /info:")
-            for key in node.keys.sorted() { lines.append("  \(key): \(node[key].map { "\($0)" } ?? "")") }
+            for key in node.keys.sorted() { lines.append("  \(key): \(Self.text(of: node[key]))") }
         }
         return CommandOutput(fields: fields, text: lines.joined(separator: "\n"))
+    }
+
+    /// A JSON value of /info for people: strings and numbers as they are, objects and arrays as JSON.
+    static func text(of value: Any?) -> String {
+        switch value {
+        case let object as [String: Any]: return JSONText.object(object)
+        case let array as [Any]:
+            let data = try? JSONSerialization.data(withJSONObject: array, options: [.sortedKeys, .withoutEscapingSlashes])
+            return data.map { String(decoding: $0, as: UTF8.self) } ?? "\(array)"
+        case let value?: return "\(value)"
+        case nil: return ""
+        }
     }
 }
 
