@@ -22,6 +22,7 @@ let package = Package(
         .library(name: "Server", targets: ["Server"]),
         .library(name: "Scheduler", targets: ["Scheduler"]),
         .library(name: "Worker", targets: ["Worker"]),
+        .library(name: "Devnet", targets: ["Devnet"]),
         .executable(name: "iexec", targets: ["iexec"]),
         .executable(name: "iexec-bench", targets: ["iexec-bench"]),
     ],
@@ -137,11 +138,22 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
+        // The embedded devnet: node, market, storage, scheduler and workers in one process.
+        .target(
+            name: "Devnet",
+            dependencies: [
+                "Ethereum", "PoCo", "Chain", "Ledger", "Market", "Storage", "Client", "Scheduler", "Worker", "Server",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Crypto", package: "swift-crypto"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strictSettings
+        ),
         .executableTarget(
             name: "iexec",
             dependencies: [
                 "Ethereum", "PoCo", "Chain", "Ledger", "Server", "ClassAd", "Market", "Storage", "Client",
-                "Scheduler", "Worker",
+                "Scheduler", "Worker", "Devnet",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: strictSettings
@@ -150,7 +162,7 @@ let package = Package(
             name: "iexec-bench",
             dependencies: [
                 "Ethereum", "PoCo", "Chain", "Ledger", "Server", "ClassAd", "CSecp256k1", "Market", "Storage",
-                "Client",
+                "Client", "Devnet", "Worker",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strictSettings
@@ -251,9 +263,16 @@ let package = Package(
             swiftSettings: strictSettings
         ),
         .testTarget(
+            name: "DevnetTests",
+            dependencies: ["Devnet", "Client", "Chain", "Ethereum", "PoCo", "Worker", "Storage",
+                           .product(name: "ServiceLifecycle", package: "swift-service-lifecycle")],
+            swiftSettings: strictSettings
+        ),
+        .testTarget(
             name: "iexecTests",
             dependencies: [
-                "iexec", "Ethereum", "PoCo", "Chain", "Ledger", "ClassAd", "Client", "Server", "Market", "Storage",
+                "iexec", "Ethereum", "PoCo", "Chain", "Ledger", "ClassAd", "Client", "Server", "Market", "Storage", "Devnet",
+                "Worker",
                 .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

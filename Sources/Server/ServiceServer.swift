@@ -93,8 +93,10 @@ public struct ServiceServer: Sendable {
         }
     }
 
-    private func makeGroup(logger: Logger, handlingSignals: Bool,
-                           onServerRunning: @escaping @Sendable (_ port: Int) async -> Void) -> ServiceGroup {
+    /// The server and its services in one group, stopped in reverse order (services first, then
+    /// the server) on a signal or `triggerGracefulShutdown()`.
+    public func makeGroup(logger: Logger, handlingSignals: Bool,
+                          onServerRunning: @escaping @Sendable (_ port: Int) async -> Void) -> ServiceGroup {
         let application = makeApplication(logger: logger, onServerRunning: onServerRunning)
         let members = [application as any Service] + services
         var configuration = ServiceGroupConfiguration(

@@ -1,13 +1,15 @@
 import Foundation
 
 /// `iexec-bench <suite>`: runs one benchmark suite in this (release) build and prints its table,
-/// then one JSON object per result. Suites: chain (--senders --per-sender --batch), classad, crypto, poco, sabotage (--help),
+/// then one JSON object per result. Suites: chain (--senders --per-sender --batch), classad, crypto,
+/// e2e (--tasks --workers --slots --deal-size --samples), poco, sabotage (--help),
 /// soak (--ops N --seed S), storage (--size-mib N).
 let arguments = CommandLine.arguments.dropFirst()
 let suites: [String: () async throws -> [BenchResult]] = [
     "chain": { try await ChainSuite(arguments: Array(arguments.dropFirst())).run() },
     "classad": { try ClassAdSuite().run() },
     "crypto": { try CryptoSuite().run() },
+    "e2e": { try await E2ESuite(arguments: Array(arguments.dropFirst())).run() },
     "poco": { try PoCoSuite().run() },
     "sabotage": { try SabotageSuite(arguments: Array(arguments.dropFirst())).run() },
     "soak": { try SoakSuite().run() },

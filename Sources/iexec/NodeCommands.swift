@@ -18,19 +18,7 @@ struct Node: AsyncParsableCommand {
     )
 
     /// The ledger file inside a data directory.
-    static func ledgerPath(in dataDir: String) -> String {
-        URL(fileURLWithPath: dataDir).appendingPathComponent("chain.sqlite").path
-    }
-
-    /// The order book inside a data directory.
-    static func orderBookPath(in dataDir: String) -> String {
-        URL(fileURLWithPath: dataDir).appendingPathComponent("market.sqlite").path
-    }
-
-    /// The storage's folder (blobs, temporary files, its key) inside a data directory.
-    static func storageDirectory(in dataDir: String) -> String {
-        URL(fileURLWithPath: dataDir).appendingPathComponent("storage").path
-    }
+    static func ledgerPath(in dataDir: String) -> String { NodeStack.ledgerPath(in: dataDir) }
 
     enum SyncMode: String, ExpressibleByArgument, CaseIterable {
         case normal, full
@@ -135,39 +123,30 @@ struct Node: AsyncParsableCommand {
             try FileManager.default.createDirectory(atPath: dataDir, withIntermediateDirectories: true)
             let lock = try DataDirectoryLock(directory: dataDir)
             defer { withExtendedLifetime(lock) {} }
-            let store = try SQLiteChainStore(path: Node.ledgerPath(in: dataDir), synchronous: sync.synchronous)
-            defer { try? store.close() }
-            let configuration = NodeConfiguration(blockTime: .milliseconds(blockTime), dev: dev)
-            // A commit under way when SIGINT arrives finishes (GRDB would abort it on cancellation).
-            let node = try await ChainNode.open(store: store, genesis: genesis, configuration: configuration)
-            if let chainId, node.chainId != chainId {
-                throw CLIError("the data directory holds chain \(node.chainId), not --chain-id \(chainId): use another --data-dir")
-            }
-            // The market and the storage, served on the same port.
-            let book = try SQLiteOrderBook(path: Node.orderBookPath(in: dataDir))
-            defer { try? book.close() }
-            let marketChain = ChainNodeMarketChain(node: node)
-            let policy = MarketPolicy(maxOpenOrdersPerAddress: maxOrdersPerAddress)
-            let market = MarketService(book: book, chain: marketChain, policy: policy)
-            let storageDir = Node.storageDirectory(in: dataDir)
+            let storageDir = NodeStack.storageDirectory(in: dataDir)
             try FileManager.default.createDirectory(atPath: storageDir, withIntermediateDirectories: true)
             let storageKey = try StorageCommand.loadOrCreateKey(path: StorageCommand.defaultKeyPath(in: storageDir))
-            let blobs = try FileBlobStore(root: URL(fileURLWithPath: storageDir), sizeLimit: storageSizeLimit)
-            let server = NodeServer(node: node, rpc: ChainRPCService(node: node),
-                                    configuration: NodeServerConfiguration(host: host, port: port),
-                                    routeGroups: [MarketRoutes(market: market), StorageRoutes(store: blobs, serverKey: storageKey)])
-            let tracker = MarketTrackerService(tracker: MarketStatusTracker(book: book, chain: marketChain, policy: policy))
             var logger = Logger(label: "iexec.node")
             logger.logLevel = .warning
             let listening = Mutex(false)
-            let services = NodeServices(server: server, followers: [tracker], logger: logger) { boundPort in
+            let stack = try await NodeStack.open(
+                dataDir: dataDir, genesis: genesis, configuration: NodeConfiguration(blockTime: .milliseconds(blockTime), dev: dev),
+                server: NodeServerConfiguration(host: host, port: port), synchronous: sync.synchronous,
+                marketPolicy: MarketPolicy(maxOpenOrdersPerAddress: maxOrdersPerAddress), storageSizeLimit: storageSizeLimit,
+                storageKey: storageKey, logger: logger
+            ) { node, boundPort in
                 listening.withLock { $0 = true }
                 let banner = await Node.banner(node: node, host: self.host, port: boundPort, dataDir: self.dataDir,
                                                dev: self.dev, storageAddress: storageKey.address)
                 Node.emit(self.output.raw ? JSONText.object(banner.fields.merging(["ok": true]) { $1 }) : banner.text)
             }
+            defer { stack.close() }
+            let node = stack.node
+            if let chainId, node.chainId != chainId {
+                throw CLIError("the data directory holds chain \(node.chainId), not --chain-id \(chainId): use another --data-dir")
+            }
             do {
-                try await services.run()
+                try await stack.services.run()
             } catch where !listening.withLock({ $0 }) {
                 throw CLIError("cannot listen on \(host):\(port): \(error)")
             }
