@@ -6,7 +6,7 @@ struct Iexec: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iexec",
         abstract: "iexec-swift: wallets, accounts, assets, orders, deals and tasks on an iExec chain; the node, scheduler, worker and devnet.",
-        subcommands: [InitCommand.self, Wallet.self, Order.self, Node.self, ClassAdCommand.self, StorageCommand.self, AppCommand.self,
+        subcommands: [InitCommand.self, Wallet.self, Order.self, Orderbook.self, Node.self, ClassAdCommand.self, StorageCommand.self, AppCommand.self,
                       SchedulerCommand.self, WorkerCommand.self]
     )
 
