@@ -137,7 +137,7 @@ struct Order: ParsableCommand {
         func execute() async throws -> CommandOutput {
             if type != nil { return try signStandardInput() }
             let session = try await chainOptions.connect()
-            return try await ProjectOrderSigner(session: session, key: wallet.key()).sign(selection.kinds)
+            return try await ProjectOrderSigner(session: session, wallet: wallet).sign(selection.kinds)
         }
 
         private func signStandardInput() throws -> CommandOutput {

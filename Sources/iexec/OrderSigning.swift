@@ -79,7 +79,7 @@ struct OrderChecks {
 /// against the chain and signed in its domain, written to orders.json under its chain id.
 struct ProjectOrderSigner {
     let session: Session
-    let key: PrivateKey
+    let wallet: WalletOptions
 
     /// Signs the templates of `chosen` (every template in iexec.json when empty). Every template
     /// is read and checked before orders.json is written: a refusal changes nothing.
@@ -89,17 +89,24 @@ struct ProjectOrderSigner {
         guard !kinds.isEmpty else {
             throw CLIError("iexec.json's order section has no template: run `iexec order init` first")
         }
+        // The wallet is opened (its password asked) only once every order is known to be signable,
+        // when its address can be known without it.
+        let (signer, early) = try wallet.signer()
         let checks = OrderChecks(session: session)
-        var signed: [(kind: OrderKind, order: AnyPoCoOrder, hash: Hash32)] = []
+        var orders: [(kind: OrderKind, order: AnyPoCoOrder)] = []
         for kind in kinds {
             let place = "iexec.json order.\(kind.fileKey)"
             guard let template = section[kind.fileKey] as? [String: Any] else {
                 throw CLIError("\(place) is missing: run `iexec order init \(kind.flag)` first")
             }
             let order = try OrderTemplate.order(from: template, kind: kind, salt: OrderTemplate.randomSalt())
-            try await checks.expectSigner(key.address, of: order, place: place)
-            let signedOrder = order.signed(with: key, in: session.domain)
-            signed.append((kind, signedOrder, signedOrder.hash(in: session.domain)))
+            try await checks.expectSigner(signer, of: order, place: place)
+            orders.append((kind, order))
+        }
+        let opened = try wallet.key(of: signer, opened: early)
+        let signed = orders.map { entry in
+            let signedOrder = entry.order.signed(with: opened, in: session.domain)
+            return (kind: entry.kind, order: signedOrder, hash: signedOrder.hash(in: session.domain))
         }
         for entry in signed {
             try session.files.setSignedOrder(entry.kind.fileKey, chainId: session.chainId, order: entry.order.jsonObject)
@@ -110,7 +117,7 @@ struct ProjectOrderSigner {
         }
         let lines = signed.map { "\($0.kind.rawValue) order signed: \($0.hash.hex)" }
         return CommandOutput(
-            fields: ["chainId": session.chainId, "signer": key.address.checksummed, "orders": fields,
+            fields: ["chainId": session.chainId, "signer": opened.address.checksummed, "orders": fields,
                      "file": session.files.url("orders.json").path],
             text: (lines + ["Saved in orders.json (chain \(session.chainId)). Next: `iexec order publish`."])
                 .joined(separator: "\n"))

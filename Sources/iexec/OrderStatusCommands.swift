@@ -44,13 +44,14 @@ extension Order {
             guard let order = found else {
                 throw CLIError("order \(hash.hex) is neither in orders.json nor on the market: cancelling needs the order itself")
             }
-            let key = try wallet.key()
+            let (signer, early) = try wallet.signer()
             let place = "the \(target.kind.rawValue) order \(hash.hex)"
-            try await OrderChecks(session: session).expectSigner(key.address, of: order, place: place)
+            try await OrderChecks(session: session).expectSigner(signer, of: order, place: place)
             let consumed = try await Order.consumed(hash, session: session)
             guard consumed < order.order.volume else {
                 throw CLIError("\(place) is already cancelled or wholly consumed on chain (consumed \(consumed) of \(order.order.volume)): nothing to cancel")
             }
+            let key = try wallet.key(of: signer, opened: early)
             let receipt = try await session.send(.orders(Self.close(order)), signer: key)
             return CommandOutput(
                 fields: ["orderHash": hash.hex, "transactionHash": receipt.transactionHash.hex,

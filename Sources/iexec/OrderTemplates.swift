@@ -195,4 +195,21 @@ extension WalletOptions {
         guard let path = try? keystorePath(), let data = FileManager.default.contents(atPath: path) else { return nil }
         return (try? KeystoreFile(jsonData: data))?.address
     }
+
+    /// The signer's address, and its key when the wallet had to be opened to learn it: checks
+    /// that need only the address run before the password is asked.
+    func signer() throws -> (address: Address, key: PrivateKey?) {
+        if let known = knownAddress() { return (known, nil) }
+        let key = try key()
+        return (key.address, key)
+    }
+
+    /// `opened`, or the wallet opened now, checked to hold `address`'s key.
+    func key(of address: Address, opened: PrivateKey?) throws -> PrivateKey {
+        let key = try opened ?? self.key()
+        guard key.address == address else {
+            throw CLIError("the keystore holds the key of \(key.address.checksummed), not of \(address.checksummed) as its file says: it is corrupt or was edited")
+        }
+        return key
+    }
 }

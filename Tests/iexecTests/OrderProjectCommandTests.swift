@@ -19,41 +19,6 @@ struct OrderProjectCommandTests {
         }
     }
 
-    @Test func initWritesTemplatesFromDeployedAssetsAndTheWallet() async throws {
-        try await CLIWorld.with { world in
-            let assets = OrderAssets(world: world)
-            let app = try await assets.app(owner: 1)
-            let pool = try await assets.workerpool(owner: 2)
-            let me = CLIWorld.keys[4].address.checksummed
-            let fields = try await world.run(Order.Init.self, world.wallet(4) + ["--raw"])
-            let written = try #require(fields["order"] as? [String: Any])
-            #expect(Set(written.keys) == ["apporder", "datasetorder", "workerpoolorder", "requestorder"])
-            let section = try world.files.section("order", writtenBy: "test")
-            let appOrder = try #require(section["apporder"] as? [String: Any])
-            #expect(appOrder["app"] as? String == app.checksummed)
-            #expect(appOrder["volume"] as? String == "1" && appOrder["appprice"] as? String == "0")
-            #expect(Set(appOrder.keys) == ["app", "appprice", "volume", "tag", "datasetrestrict", "workerpoolrestrict",
-                                           "requesterrestrict"])
-            let datasetOrder = try #require(section["datasetorder"] as? [String: Any])
-            #expect(datasetOrder["dataset"] as? String == Address.zero.checksummed)
-            let poolOrder = try #require(section["workerpoolorder"] as? [String: Any])
-            #expect(poolOrder["workerpool"] as? String == pool.checksummed)
-            #expect(poolOrder["trust"] as? String == "0" && poolOrder["category"] as? String == "0")
-            let request = try #require(section["requestorder"] as? [String: Any])
-            #expect(request["app"] as? String == app.checksummed)
-            #expect(request["workerpool"] as? String == pool.checksummed)
-            #expect(request["requester"] as? String == me && request["beneficiary"] as? String == me)
-            #expect(request["params"] as? [String: String] == ["iexec_args": ""])
-            #expect(request["tag"] as? String == Hash32.zero.hex)
-
-            // Only the chosen template is rewritten; the others stay as edited.
-            try assets.editTemplate("workerpoolorder") { $0["volume"] = "7" }
-            _ = try await world.run(Order.Init.self, world.wallet(4) + ["--app", "--raw"])
-            let again = try world.files.section("order", writtenBy: "test")
-            #expect((again["workerpoolorder"] as? [String: Any])?["volume"] as? String == "7")
-        }
-    }
-
     @Test func signPublishListUnpublish() async throws {
         try await CLIWorld.with { world in
             let assets = OrderAssets(world: world)
@@ -170,14 +135,41 @@ struct OrderProjectCommandTests {
         }
     }
 
-    @Test func everyKindSignedMatchesOrderHashAndRecoversToItsSigner() async throws {
+    @Test func initWritesTemplatesThatEachOwnerSignsAsOrderHashComputes() async throws {
         try await CLIWorld.with { world in
             let assets = OrderAssets(world: world)
-            try await assets.app(owner: 1)
-            try await assets.workerpool(owner: 2)
-            try await assets.dataset(owner: 3)
-            _ = try await world.run(Order.Init.self, world.wallet(4) + ["--raw"])
+            let app = try await assets.app(owner: 1)
+            let pool = try await assets.workerpool(owner: 2)
+            let dataset = try await assets.dataset(owner: 3)
+            let me = CLIWorld.keys[4].address.checksummed
+            let fields = try await world.run(Order.Init.self, world.wallet(4) + ["--raw"])
+            let written = try #require(fields["order"] as? [String: Any])
+            #expect(Set(written.keys) == ["apporder", "datasetorder", "workerpoolorder", "requestorder"])
+            let section = try world.files.section("order", writtenBy: "test")
+            let appOrder = try #require(section["apporder"] as? [String: Any])
+            #expect(appOrder["app"] as? String == app.checksummed)
+            #expect(appOrder["volume"] as? String == "1" && appOrder["appprice"] as? String == "0")
+            #expect(Set(appOrder.keys) == ["app", "appprice", "volume", "tag", "datasetrestrict", "workerpoolrestrict",
+                                           "requesterrestrict"])
+            #expect((section["datasetorder"] as? [String: Any])?["dataset"] as? String == dataset.checksummed)
+            let poolOrder = try #require(section["workerpoolorder"] as? [String: Any])
+            #expect(poolOrder["workerpool"] as? String == pool.checksummed)
+            #expect(poolOrder["trust"] as? String == "0" && poolOrder["category"] as? String == "0")
+            let request = try #require(section["requestorder"] as? [String: Any])
+            #expect(request["app"] as? String == app.checksummed && request["dataset"] as? String == dataset.checksummed)
+            #expect(request["workerpool"] as? String == pool.checksummed)
+            #expect(request["requester"] as? String == me && request["beneficiary"] as? String == me)
+            #expect(request["params"] as? [String: String] == ["iexec_args": ""])
+            #expect(request["tag"] as? String == Hash32.zero.hex)
+
+            // Only the chosen template is rewritten; the others stay as edited.
             try assets.editTemplate("requestorder") { $0["params"] = ["iexec_args": "8 3"]; $0["trust"] = 100 }
+            try assets.editTemplate("apporder") { $0["volume"] = "7" }
+            _ = try await world.run(Order.Init.self, world.wallet(4) + ["--app", "--raw"])
+            let again = try world.files.section("order", writtenBy: "test")
+            #expect((again["apporder"] as? [String: Any])?["volume"] as? String == "1")
+            #expect((again["requestorder"] as? [String: Any])?["trust"] as? Int == 100)
+
             let signers: [(OrderKind, Int)] = [(.app, 1), (.workerpool, 2), (.dataset, 3), (.request, 4)]
             var salts: Set<String> = []
             for (kind, signer) in signers {
@@ -190,8 +182,9 @@ struct OrderProjectCommandTests {
                 salts.insert(try #require(stored["salt"] as? String))
             }
             #expect(salts.count == 4)
-            let request = try #require(try world.files.signedOrder("requestorder", chainId: assets.chainId))
-            #expect(request["params"] as? String == #"{"iexec_args":"8 3"}"#)
+            let signedRequest = try #require(try world.files.signedOrder("requestorder", chainId: assets.chainId))
+            #expect(signedRequest["params"] as? String == #"{"iexec_args":"8 3"}"#)
+            #expect(signedRequest["trust"] as? String == "100")
             let published = try await world.run(Order.Publish.self, world.inProject + ["--raw"])
             #expect(Set((published["published"] as? [String: Any] ?? [:]).keys)
                 == ["apporder", "datasetorder", "workerpoolorder", "requestorder"])
