@@ -188,6 +188,14 @@ struct OrderProjectCommandTests {
             let published = try await world.run(Order.Publish.self, world.inProject + ["--raw"])
             #expect(Set((published["published"] as? [String: Any] ?? [:]).keys)
                 == ["apporder", "datasetorder", "workerpoolorder", "requestorder"])
+
+            // A request its requester cannot pay for is signed, but the market says why it refuses it.
+            try assets.editTemplate("requestorder") { $0["workerpoolmaxprice"] = "1 RLC" }
+            let costly = try await world.run(Order.Sign.self, world.wallet(4) + ["--request", "--raw"])
+            let costlyHash = try #require(((costly["orders"] as? [String: Any])?["requestorder"] as? [String: Any])?["orderHash"] as? String)
+            let refusal = await Self.message { _ = try await world.run(Order.Publish.self, world.inProject + ["--request"]) }
+            #expect(refusal.contains("the market refused the request order \(costlyHash)"), "\(refusal)")
+            #expect(refusal.contains("the remaining volume costs 1000000000 nRLC; deposit more"), "\(refusal)")
         }
     }
 
