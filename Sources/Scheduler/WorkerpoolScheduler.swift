@@ -128,22 +128,38 @@ public actor WorkerpoolScheduler {
         }
         guard busy[workerAddress, default: 0] < worker.description.slots else { return nil }
         let idle = roster.idle(now: now, window: configuration.askWindow)
+        // What only depends on the deal is worked out once per deal and ask: whether the asking
+        // worker matches its ad, and which idle workers do. A fresh task (no replicate yet) has
+        // the same candidates as every other fresh task of its deal: once one went to
+        // better-ranked workers, the deal's other fresh tasks are skipped without a look.
+        var matchingByDeal: [Hash32: (asker: Bool, idle: [WorkerEntry])] = [:]
+        var freshRefused: Set<Hash32> = []
         for task in tasks.values.filter({ $0.phase == .running }).sorted(by: Self.schedulingOrder) {
+            let byWorker = replicates[task.id] ?? [:]
+            let fresh = byWorker.isEmpty
+            if fresh, freshRefused.contains(task.dealId) { continue }
             guard let deal = deals[task.dealId], head.timestamp < deal.contributionDeadline,
                   case .success(let taskAd)? = taskAd(for: deal) else { continue }
-            let existing = replicates[task.id]?[workerAddress]
-            if let existing, existing.phase != .lost { continue }
+            if let existing = byWorker[workerAddress], existing.phase != .lost { continue }
             let replicas = scheduledReplicas(of: task.id)
-            guard ConsensusPrediction.needsMoreContributions(trust: deal.trust, replicas),
-                  taskAd.matches(worker.ad) else { continue }
-            let candidates = idle.filter { entry in
-                entry.address == workerAddress
-                    || (replicates[task.id]?[entry.address] == nil && taskAd.matches(entry.ad)
-                        && busy[entry.address, default: 0] < entry.description.slots)
+            guard ConsensusPrediction.needsMoreContributions(trust: deal.trust, replicas) else { continue }
+            let matching: (asker: Bool, idle: [WorkerEntry])
+            if let known = matchingByDeal[deal.id] {
+                matching = known
+            } else {
+                matching = (taskAd.matches(worker.ad), idle.filter { $0.address != workerAddress && taskAd.matches($0.ad) })
+                matchingByDeal[deal.id] = matching
+            }
+            guard matching.asker else { continue }
+            let candidates = idle.filter { $0.address == workerAddress } + matching.idle.filter { entry in
+                byWorker[entry.address] == nil && busy[entry.address, default: 0] < entry.description.slots
             }
             let chosen = Self.chosen(WorkerRanking.ranked(candidates, weights: taskAd.weights), trust: deal.trust,
                                      replicas: replicas)
-            guard chosen.contains(workerAddress) else { continue }
+            guard chosen.contains(workerAddress) else {
+                if fresh { freshRefused.insert(task.dealId) }
+                continue
+            }
             let replicate = ReplicateRecord(
                 taskId: task.id, worker: workerAddress, phase: .assigned, weight: worker.weight, resultHash: nil,
                 authorizationSign: authorization(worker: workerAddress, taskId: task.id),

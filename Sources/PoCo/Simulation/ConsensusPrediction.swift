@@ -46,7 +46,8 @@ public enum ConsensusPrediction {
                 groups.append((result, replica.weight))
             }
         }
-        let best = groups.map(\.weight).max() ?? 0
+        // A closure, not `\.weight`: a key path into a generic tuple is instantiated at each call.
+        let best = groups.map { $0.weight }.max() ?? 0
         let total = groups.reduce(UInt64(0)) { saturatingSum($0, $1.weight) }
         return (best, total - best)
     }
