@@ -7,7 +7,7 @@ struct Iexec: AsyncParsableCommand {
         commandName: "iexec",
         abstract: "iexec-swift: wallets, accounts, assets, orders, deals and tasks on an iExec chain; the node, scheduler, worker and devnet.",
         subcommands: [InitCommand.self, Wallet.self, Order.self, Node.self, ClassAdCommand.self, StorageCommand.self, AppCommand.self,
-                      SchedulerCommand.self, WorkerCommand.self, DevnetCommand.self]
+                      SchedulerCommand.self, WorkerCommand.self, DevnetCommand.self, Deal.self, TaskCommand.self]
     )
 
     /// Like ArgumentParser's `main()`, except that with `--raw` a usage error is also one JSON object,
