@@ -30,7 +30,9 @@ struct AppRunCommandTests {
         return Market(app: app, pool: pool)
     }
 
-    @Test func makesTheDealAndLocksItsPrice() async throws {
+    // Each CLIWorld takes seconds to start (ten keystores to encrypt): the scenarios share two.
+
+    @Test func makesTheDealAndLocksItsPriceThenWatchesUntilItsTimeout() async throws {
         try await CLIWorld.with { world in
             let market = try await Self.market(world)
             try await world.deposit(3, nRLC: 100_000)
@@ -40,7 +42,7 @@ struct AppRunCommandTests {
             let fields = try await world.run(AppCommand.Run.self, [
                 market.app.checksummed, "--args", "1000 '4 2'", "--input-files", "https://a.example/x.txt, https://b.example/y",
                 "--volume", "2", "--raw",
-            ] + world.wallet(3))
+            ] + (try world.fastWallet(3)))
 
             let dealid = try Hash32(hex: try #require(fields["dealid"] as? String))
             let deal = try await world.chain.deal(dealid)
@@ -66,81 +68,64 @@ struct AppRunCommandTests {
             #expect(after[owner]?.frozen == (before[owner]?.frozen ?? .zero) + 1_200)
             #expect(try await world.chain.totalSupply() == supply)
             #expect(Self.total(after) == Self.total(before))
-        }
-    }
 
-    @Test func explainsAMissingWorkerpoolOrderAndSendsNothing() async throws {
-        try await CLIWorld.with { world in
-            let market = try await Self.market(world)
-            try await world.deposit(3, nRLC: 100_000)
-            let head = try await world.chain.head().number
-            let error = await #expect(throws: CLIError.self) {
-                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--category", "1", "--trust", "3"] + world.wallet(3))
-            }
-            let message = error?.description ?? ""
-            #expect(message.contains("no open workerpool order in category 1 with trust ≥ 3"))
-            #expect(message.contains("category 0, trust 0"))
-            #expect(try await world.chain.head().number == head)
-        }
-    }
-
-    @Test func explainsAMissingAppOrder() async throws {
-        try await CLIWorld.with { world in
-            let market = try await Self.market(world)
-            let lonely = try await world.registerApp(owner: 1, name: "no order")
-            try await world.deposit(3, nRLC: 100_000)
-            let error = await #expect(throws: CLIError.self) {
-                _ = try await world.run(AppCommand.Run.self, [lonely.checksummed] + world.wallet(3))
-            }
-            #expect(error?.description.contains("no open app order for app \(lonely.checksummed)") == true)
-            // The app of deployed.json is the default.
-            try world.files.setDeployed("app", chainId: world.chain.config.chainId, address: market.app)
-            let fields = try await world.run(AppCommand.Run.self, world.wallet(3))
-            #expect(fields["app"] as? String == market.app.checksummed)
-        }
-    }
-
-    @Test func refusesWhenTheEscrowCannotPay() async throws {
-        try await CLIWorld.with { world in
-            let market = try await Self.market(world)
-            try await world.deposit(3, nRLC: 5_000)
-            let before = try await world.escrow([3])
-            let head = try await world.chain.head().number
-            let error = await #expect(throws: CLIError.self) {
-                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--volume", "2"] + world.wallet(3))
-            }
-            #expect(error?.description.contains("iexec account deposit") == true)
-            #expect(error?.description.contains("6000 nRLC") == true)
-            #expect(try await world.chain.head().number == head)
-            #expect(try await world.escrow([3]) == before)
-        }
-    }
-
-    @Test func explainsWhatTheMarketRefuses() async throws {
-        try await CLIWorld.with { world in
-            let market = try await Self.market(world)
-            try await world.deposit(3, nRLC: 100_000)
-            // A max price below the only workerpool order's price.
-            let error = await #expect(throws: CLIError.self) {
-                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--workerpool-max-price", "1999"] + world.wallet(3))
-            }
-            #expect(error?.description.contains("above --workerpool-max-price") == true)
-            let bad = await #expect(throws: CLIError.self) {
-                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--params", "[1]"] + world.wallet(3))
-            }
-            #expect(bad?.description.contains("--params is not a JSON object") == true)
-        }
-    }
-
-    @Test func watchStopsAtItsTimeoutWhenNoWorkerRuns() async throws {
-        try await CLIWorld.with { world in
-            let market = try await Self.market(world)
-            try await world.deposit(3, nRLC: 100_000)
-            let fields = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--watch", "--timeout", "1", "--raw"] + world.wallet(3))
-            let watch = try #require(fields["watch"] as? [String: Any])
+            // With no workerpool running, --watch ends at its timeout with the task still UNSET.
+            let watched = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--watch", "--timeout", "1", "--raw"]
+                                                  + (try world.fastWallet(3)))
+            let watch = try #require(watched["watch"] as? [String: Any])
             #expect(watch["timedOut"] as? Bool == true)
             let tasks = try #require(watch["tasks"] as? [[String: Any]])
             #expect(tasks.map { $0["status"] as? String } == ["UNSET"])
+        }
+    }
+
+    @Test func explainsWhatIsMissingOrRefusedAndSendsNothing() async throws {
+        try await CLIWorld.with { world in
+            let market = try await Self.market(world)
+            try await world.deposit(3, nRLC: 100_000)
+            try await world.deposit(4, nRLC: 5_000)
+            let before = try await world.escrow([3, 4])
+            let head = try await world.chain.head().number
+
+            // No workerpool order of that category and trust: what is open is listed.
+            let noPool = await #expect(throws: CLIError.self) {
+                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--category", "1", "--trust", "3"] + (try world.fastWallet(3)))
+            }
+            #expect(noPool?.description.contains("no open workerpool order in category 1 with trust ≥ 3") == true)
+            #expect(noPool?.description.contains("category 0, trust 0") == true)
+
+            // An app without an order.
+            let lonely = try await world.registerApp(owner: 1, name: "no order")
+            let noApp = await #expect(throws: CLIError.self) {
+                _ = try await world.run(AppCommand.Run.self, [lonely.checksummed] + (try world.fastWallet(3)))
+            }
+            #expect(noApp?.description.contains("no open app order for app \(lonely.checksummed)") == true)
+
+            // 2 tasks × 3000 nRLC with 5000 deposited.
+            let poor = await #expect(throws: CLIError.self) {
+                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--volume", "2"] + (try world.fastWallet(4)))
+            }
+            #expect(poor?.description.contains("iexec account deposit") == true)
+            #expect(poor?.description.contains("6000 nRLC") == true)
+
+            // A max price below the only workerpool order's price; params that are not an object.
+            let dear = await #expect(throws: CLIError.self) {
+                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--workerpool-max-price", "1999"] + (try world.fastWallet(3)))
+            }
+            #expect(dear?.description.contains("above --workerpool-max-price") == true)
+            let bad = await #expect(throws: CLIError.self) {
+                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--params", "[1]"] + (try world.fastWallet(3)))
+            }
+            #expect(bad?.description.contains("--params is not a JSON object") == true)
+
+            // Only the registration of the lonely app was mined; no escrow moved.
+            #expect(try await world.chain.head().number == head + 1)
+            #expect(try await world.escrow([3, 4]) == before)
+
+            // The app of deployed.json is the default.
+            try world.files.setDeployed("app", chainId: world.chain.config.chainId, address: market.app)
+            let fields = try await world.run(AppCommand.Run.self, (try world.fastWallet(3)))
+            #expect(fields["app"] as? String == market.app.checksummed)
         }
     }
 

@@ -12,32 +12,43 @@ import Worker
 /// workerpool's part (initialize, contributeAndFinalize at trust 1) is played by the test.
 @Suite("iexec deal and task", .serialized)
 struct DealTaskCommandTests {
-    /// A deal of `volume` tasks made by account 3 through `app run`, at `trust`.
-    static func deal(_ world: CLIWorld, volume: Int = 2, trust: UInt64 = 0) async throws -> (Hash32, [Hash32]) {
-        let market = try await AppRunCommandTests.market(world, trust: trust)
-        try await world.deposit(3, nRLC: 100_000)
+    /// A deal of `volume` tasks made by account 3 through `app run` on `market`'s orders, at `trust`.
+    static func deal(_ world: CLIWorld, _ market: AppRunCommandTests.Market, volume: Int, trust: UInt64 = 0) async throws
+        -> (Hash32, [Hash32]) {
         let fields = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--volume", "\(volume)", "--trust", "\(trust)"]
-                                             + world.wallet(3))
+                                             + (try world.fastWallet(3)))
         let dealid = try Hash32(hex: try #require(fields["dealid"] as? String))
         let tasks = try #require(fields["tasks"] as? [String]).map { try Hash32(hex: $0) }
         return (dealid, tasks)
     }
 
-    @Test func showsTheDealAndAnUnfinishedTask() async throws {
+    // Each CLIWorld takes seconds to start (ten keystores to encrypt): the scenarios share two.
+
+    @Test func showsUnfinishedTasksThenClaimsThemPastTheDeadline() async throws {
         try await CLIWorld.with { world in
-            let (dealid, tasks) = try await Self.deal(world)
+            let market = try await AppRunCommandTests.market(world)
+            try await world.deposit(3, nRLC: 100_000)
+            let (dealid, tasks) = try await Self.deal(world, market, volume: 2)
+            let (single, singleTasks) = try await Self.deal(world, market, volume: 1)
+            let requester = world.key(3).address
+
             let shown = try await world.run(iexec.Deal.Show.self, [dealid.hex] + world.inProject)
-            #expect(shown["requester"] as? String == world.key(3).address.checksummed)
+            #expect(shown["requester"] as? String == requester.checksummed)
             #expect(shown["botSize"] as? String == "2")
             let listed = try #require(shown["tasks"] as? [[String: Any]])
             #expect(listed.map { $0["taskid"] as? String } == tasks.map(\.hex))
             #expect(listed.map { $0["status"] as? String } == ["UNSET", "UNSET"])
             #expect(listed.map { $0["claimable"] as? Bool } == [false, false])
+            let missing = await #expect(throws: CLIError.self) {
+                _ = try await world.run(iexec.Deal.Show.self, [Hash32.zero.hex] + world.inProject)
+            }
+            #expect(missing?.description.contains("no deal") == true)
 
             let unset = await #expect(throws: CLIError.self) { _ = try await world.run(TaskCommand.Show.self, [tasks[0].hex] + world.inProject) }
             #expect(unset?.description.contains("not initialized") == true)
-
+            // Task 0 initialized (to be claimed with claimArray), task 1 not (initializeAndClaimArray).
             _ = try await world.chain.send(.lifecycle(.initialize(dealid: dealid, index: .zero)), signer: world.key(2))
+            _ = try await world.chain.send(.lifecycle(.initialize(dealid: single, index: .zero)), signer: world.key(2))
             let task = try await world.run(TaskCommand.Show.self, [tasks[0].hex] + world.inProject)
             #expect(task["status"] as? String == "ACTIVE")
             #expect(task["dealid"] as? String == dealid.hex)
@@ -45,69 +56,45 @@ struct DealTaskCommandTests {
             #expect(task["claimable"] as? Bool == false)
             let early = await #expect(throws: CLIError.self) {
                 _ = try await world.run(TaskCommand.Show.self, [tasks[0].hex, "--download", world.project.appendingPathComponent("out").path]
-                                            + world.wallet(3))
+                                            + (try world.fastWallet(3)))
             }
             #expect(early?.description.contains("is ACTIVE: it has no result to download yet") == true)
-
-            let missing = await #expect(throws: CLIError.self) {
-                _ = try await world.run(iexec.Deal.Show.self, [Hash32.zero.hex] + world.inProject)
+            let earlyDeal = await #expect(throws: CLIError.self) { _ = try await world.run(iexec.Deal.Claim.self, [dealid.hex] + (try world.fastWallet(5))) }
+            #expect(earlyDeal?.description.contains("after their final deadline") == true)
+            let earlyTask = await #expect(throws: CLIError.self) {
+                _ = try await world.run(TaskCommand.Claim.self, [singleTasks[0].hex] + (try world.fastWallet(5)))
             }
-            #expect(missing?.description.contains("no deal") == true)
-        }
-    }
-
-    @Test func claimAfterTheDeadlineRefundsTheRequester() async throws {
-        try await CLIWorld.with { world in
-            let (dealid, tasks) = try await Self.deal(world)
-            let requester = world.key(3).address
-            // Task 0 initialized (claimArray), task 1 not (initializeAndClaimArray).
-            _ = try await world.chain.send(.lifecycle(.initialize(dealid: dealid, index: .zero)), signer: world.key(2))
-            let early = await #expect(throws: CLIError.self) { _ = try await world.run(iexec.Deal.Claim.self, [dealid.hex] + world.wallet(5)) }
-            #expect(early?.description.contains("after their final deadline") == true)
-            let earlyTask = await #expect(throws: CLIError.self) { _ = try await world.run(TaskCommand.Claim.self, [tasks[0].hex] + world.wallet(5)) }
             #expect(earlyTask?.description.contains("after its final deadline") == true)
 
             let before = try await world.escrow([2, 3, 5])
             // Category 0 (XS): final deadline = start + 10 × 300 s.
             try await world.chain.increaseTime(seconds: 3_001)
             try await world.chain.mine()
-            let shown = try await world.run(iexec.Deal.Show.self, [dealid.hex] + world.inProject)
-            #expect((shown["tasks"] as? [[String: Any]])?.map { $0["claimable"] as? Bool } == [true, true])
+            let due = try await world.run(iexec.Deal.Show.self, [dealid.hex] + world.inProject)
+            #expect((due["tasks"] as? [[String: Any]])?.map { $0["claimable"] as? Bool } == [true, true])
 
-            let claimed = try await world.run(iexec.Deal.Claim.self, [dealid.hex] + world.wallet(5))
+            let claimed = try await world.run(iexec.Deal.Claim.self, [dealid.hex] + (try world.fastWallet(5)))
             #expect(Set(claimed["claimed"] as? [String] ?? []) == Set(tasks.map(\.hex)))
             #expect(claimed["refunded"] as? String == "6000")
             for task in tasks { #expect(try await world.chain.task(task).status == .failed) }
+            let one = try await world.run(TaskCommand.Claim.self, [singleTasks[0].hex] + (try world.fastWallet(3)))
+            #expect(one["refunded"] as? String == "3000")
 
-            // The requester gets its 6000 nRLC back; the pool's 1200 stake goes to the kitty; nothing else moves.
+            // The requester gets its 9000 nRLC back; the pool's 1800 stake goes to the kitty; nothing else moves.
             let after = try await world.escrow([2, 3, 5])
             let owner = world.key(2).address
             let kitty = PoCoConstants.kittyAddress
-            #expect(after[requester]?.balance == (before[requester]?.balance ?? .zero) + 6_000)
+            #expect(after[requester]?.balance == (before[requester]?.balance ?? .zero) + 9_000)
             #expect(after[requester]?.frozen == .zero)
-            #expect(after[owner]?.frozen == (before[owner]?.frozen ?? .zero) - 1_200)
-            #expect(after[kitty]?.frozen == (before[kitty]?.frozen ?? .zero) + 1_200)
+            #expect(after[owner]?.frozen == (before[owner]?.frozen ?? .zero) - 1_800)
+            #expect(after[kitty]?.frozen == (before[kitty]?.frozen ?? .zero) + 1_800)
             #expect(after[world.key(5).address] == before[world.key(5).address])
             #expect(AppRunCommandTests.total(after) == AppRunCommandTests.total(before))
 
-            let again = await #expect(throws: CLIError.self) { _ = try await world.run(TaskCommand.Claim.self, [tasks[0].hex] + world.wallet(5)) }
+            let again = await #expect(throws: CLIError.self) { _ = try await world.run(TaskCommand.Claim.self, [tasks[0].hex] + (try world.fastWallet(5))) }
             #expect(again?.description.contains("already FAILED") == true)
-            let none = await #expect(throws: CLIError.self) { _ = try await world.run(iexec.Deal.Claim.self, [dealid.hex] + world.wallet(5)) }
+            let none = await #expect(throws: CLIError.self) { _ = try await world.run(iexec.Deal.Claim.self, [dealid.hex] + (try world.fastWallet(5))) }
             #expect(none?.description.contains("every task") == true)
-        }
-    }
-
-    @Test func taskClaimRefundsOneTask() async throws {
-        try await CLIWorld.with { world in
-            let (dealid, tasks) = try await Self.deal(world, volume: 1)
-            _ = try await world.chain.send(.lifecycle(.initialize(dealid: dealid, index: .zero)), signer: world.key(2))
-            let before = try await world.escrow([3])
-            try await world.chain.increaseTime(seconds: 3_001)
-            try await world.chain.mine()
-            let claimed = try await world.run(TaskCommand.Claim.self, [tasks[0].hex] + world.wallet(3))
-            #expect(claimed["refunded"] as? String == "3000")
-            let after = try await world.escrow([3])
-            #expect(after[world.key(3).address]?.balance == (before[world.key(3).address]?.balance ?? .zero) + 3_000)
         }
     }
 
@@ -126,9 +113,11 @@ struct DealTaskCommandTests {
     // SHA-256 of "3.14159\n" (Python's hashlib): the digest of a result whose deterministic output is that file.
     static let piDigest = "0xfb81eaa0ba08ad22867f425d4eb33c0534e2233f2babe3120832fa2de1748ae5"
 
-    @Test func downloadsAVerifiedResultAndRefusesATamperedOne() async throws {
+    @Test func downloadsAVerifiedResultRefusesATamperedOneAndWatches() async throws {
         try await CLIWorld.with { world in
-            let (dealid, tasks) = try await Self.deal(world, trust: 1)
+            let market = try await AppRunCommandTests.market(world, trust: 1)
+            try await world.deposit(3, nRLC: 100_000)
+            let (dealid, tasks) = try await Self.deal(world, market, volume: 2, trust: 1)
             let worker = StorageClient(baseURL: world.nodeURL, key: world.key(4))
             let readers = [world.key(3).address]
             let good = try await worker.upload(bytes: try Self.archive("3.14159\n"), readers: readers)
@@ -142,7 +131,7 @@ struct DealTaskCommandTests {
             try await world.finalize(tasks[1], digest: digest, location: other.description, worker: 4, scheduler: 2)
 
             let directory = world.project.appendingPathComponent("result")
-            let fields = try await world.run(TaskCommand.Show.self, [tasks[0].hex, "--download", directory.path] + world.wallet(3))
+            let fields = try await world.run(TaskCommand.Show.self, [tasks[0].hex, "--download", directory.path] + (try world.fastWallet(3)))
             #expect(fields["status"] as? String == "COMPLETED")
             #expect(fields["resultDigest"] as? String == Self.piDigest)
             #expect((fields["results"] as? [String: String]) == ["storage": "iexec-swift", "location": good.description])
@@ -157,7 +146,7 @@ struct DealTaskCommandTests {
             // The other blob downloads and verifies against its content id, but not against the digest.
             let tampered = world.project.appendingPathComponent("tampered")
             let refused = await #expect(throws: CLIError.self) {
-                _ = try await world.run(TaskCommand.Show.self, [tasks[1].hex, "--download", tampered.path] + world.wallet(3))
+                _ = try await world.run(TaskCommand.Show.self, [tasks[1].hex, "--download", tampered.path] + (try world.fastWallet(3)))
             }
             #expect(refused?.description.contains("is not the on-chain resultDigest \(Self.piDigest)") == true)
             #expect(!FileManager.default.fileExists(atPath: tampered.path))
@@ -166,27 +155,23 @@ struct DealTaskCommandTests {
 
             // Someone who is neither requester nor beneficiary cannot read it.
             let stranger = await #expect(throws: CLIError.self) {
-                _ = try await world.run(TaskCommand.Show.self, [tasks[0].hex, "--download", tampered.path] + world.wallet(5))
+                _ = try await world.run(TaskCommand.Show.self, [tasks[0].hex, "--download", tampered.path] + (try world.fastWallet(5)))
             }
             #expect(stranger?.description.contains("only the deal's requester and beneficiary") == true)
             // A folder that is not empty is refused before anything is fetched.
             let full = await #expect(throws: CLIError.self) {
-                _ = try await world.run(TaskCommand.Show.self, [tasks[0].hex, "--download", directory.path] + world.wallet(3))
+                _ = try await world.run(TaskCommand.Show.self, [tasks[0].hex, "--download", directory.path] + (try world.fastWallet(3)))
             }
             #expect(full?.description.contains("is not empty") == true)
-        }
-    }
 
-    @Test func watchFollowsTheTasksToTheEnd() async throws {
-        try await CLIWorld.with { world in
-            let (dealid, tasks) = try await Self.deal(world, trust: 1)
-            let blob = try await StorageClient(baseURL: world.nodeURL, key: world.key(4))
-                .upload(bytes: try Self.archive("3.14159\n"), readers: [world.key(3).address])
+            // --watch on another deal, following the workerpool's transactions as they are mined.
+            let (watchedDeal, watchedTasks) = try await Self.deal(world, market, volume: 2, trust: 1)
+            let blob = good
             // The watch runs beside the workerpool's transactions; its fields come back as JSON text (Sendable).
             async let watchedJSON: String = JSONText.object(
-                try await world.run(iexec.Deal.Show.self, [dealid.hex, "--watch", "--timeout", "30", "--raw"] + world.inProject))
-            for (index, task) in tasks.enumerated() {
-                _ = try await world.chain.send(.lifecycle(.initialize(dealid: dealid, index: UInt256(index))), signer: world.key(2))
+                try await world.run(iexec.Deal.Show.self, [watchedDeal.hex, "--watch", "--timeout", "30", "--raw"] + world.inProject))
+            for (index, task) in watchedTasks.enumerated() {
+                _ = try await world.chain.send(.lifecycle(.initialize(dealid: watchedDeal, index: UInt256(index))), signer: world.key(2))
                 try await world.finalize(task, digest: try Hash32(hex: Self.piDigest), location: blob.description, worker: 4, scheduler: 2)
             }
             let watched = try #require(try JSONSerialization.jsonObject(with: Data(try await watchedJSON.utf8)) as? [String: Any])
