@@ -102,6 +102,11 @@ extension AppCommand {
             ]
             lines += taskIds.enumerated().map { "task \($0.offset): \($0.element.hex)" }
             if watch {
+                // People see the deal before its progress; --raw keeps stdout for the one JSON object.
+                if !output.raw {
+                    print(lines.joined(separator: "\n"))
+                    lines = []
+                }
                 let progress = try await DealWatch(chain: session.chain, dealid: dealid, deal: deal, fromBlock: receipt.blockNumber)
                     .run(timeout: .seconds(timeout), renderer: ProgressRenderer.standard(raw: output.raw))
                 fields["watch"] = progress.fields

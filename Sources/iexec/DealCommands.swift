@@ -37,10 +37,15 @@ struct Deal: AsyncParsableCommand {
             var fields = view.fields
             var text = view.text
             if watch {
+                // The deal first, then its progress below it (--raw: one JSON object at the end).
+                if !output.raw {
+                    print(text)
+                    text = ""
+                }
                 let progress = try await DealWatch(chain: session.chain, dealid: id, deal: view.deal, fromBlock: 0)
                     .run(timeout: .seconds(timeout), renderer: ProgressRenderer.standard(raw: output.raw))
                 fields["watch"] = progress.fields
-                text += "\n" + progress.text
+                text += (text.isEmpty ? "" : "\n") + progress.text
             }
             return CommandOutput(fields: fields, text: text)
         }

@@ -70,8 +70,12 @@ struct MarketOffers {
                 if case .workerpool(let order) = listed.order { return order } else { return nil }
             }
         guard !all.isEmpty else { return wanted + ": no workerpool order is open at all; a workerpool's scheduler must publish one" }
-        let offered = all.prefix(5).map { "category \($0.category), trust \($0.trust), tag \($0.tag == .zero ? "none" : $0.tag.hex)" }
-        return wanted + "; the open ones offer: " + offered.joined(separator: "; ") + (all.count > 5 ? "; …" : "")
+        var offered: [String] = []
+        for order in all {
+            let terms = "category \(order.category), trust \(order.trust), tag \(order.tag == .zero ? "none" : order.tag.hex)"
+            if !offered.contains(terms) { offered.append(terms) }
+        }
+        return wanted + "; the open ones offer: " + offered.prefix(5).joined(separator: "; ") + (offered.count > 5 ? "; …" : "")
             + ". Change --category, --trust or --tag"
     }
 
