@@ -88,7 +88,7 @@ extension AppCommand {
                 throw CLIError("matchOrders was mined in block \(receipt.blockNumber) but emitted no OrdersMatched: see `iexec deal show` for the request's deals")
             }
             let deal = try await session.chain.deal(dealid)
-            let taskIds = DealLogs.taskIds(of: deal, dealid: dealid)
+            let taskIds = try DealLogs.taskIds(of: deal, dealid: dealid)
             var fields: [String: Any] = [
                 "dealid": dealid.hex, "volume": deal.botSize.decimalString, "txHash": receipt.transactionHash.hex,
                 "tasks": taskIds.map(\.hex), "app": proposal.app.app.checksummed,

@@ -211,8 +211,8 @@ enum DealLogs {
     }
 
     /// The ids of the deal's tasks.
-    static func taskIds(of deal: PoCo.Deal, dealid: Hash32) -> [Hash32] {
-        ((try? taskIndexes(of: deal)) ?? []).map { PoCoIds.taskId(dealid: dealid, index: $0) }
+    static func taskIds(of deal: PoCo.Deal, dealid: Hash32) throws -> [Hash32] {
+        try taskIndexes(of: deal).map { PoCoIds.taskId(dealid: dealid, index: $0) }
     }
 
     /// What one task of the deal costs its requester.
