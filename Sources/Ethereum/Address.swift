@@ -30,9 +30,10 @@ public struct Address: Hashable, Sendable, Comparable, CustomStringConvertible {
         }
         guard bytes.count == 20 else { throw .wrongLength(bytes.count) }
         self.bytes = bytes
-        let hasLower = digits.contains { $0.isLowercase }
-        let hasUpper = digits.contains { $0.isUppercase }
-        if hasLower && hasUpper && Substring(checksummed.dropFirst(2)) != digits {
+        // Hex digits are ASCII (Hex.decode checked): byte tests, not Unicode properties.
+        let hasLower = digits.utf8.contains { $0 >= 0x61 && $0 <= 0x66 }
+        let hasUpper = digits.utf8.contains { $0 >= 0x41 && $0 <= 0x46 }
+        if hasLower && hasUpper && !checksummed.utf8.dropFirst(2).elementsEqual(digits.utf8) {
             throw .badChecksum(given: String(text), expected: checksummed)
         }
     }

@@ -128,7 +128,7 @@ public actor WorkerpoolScheduler {
         }
         guard busy[workerAddress, default: 0] < worker.description.slots else { return nil }
         let idle = roster.idle(now: now, window: configuration.askWindow)
-        for task in tasks.values.sorted(by: Self.schedulingOrder) where task.phase == .running {
+        for task in tasks.values.filter({ $0.phase == .running }).sorted(by: Self.schedulingOrder) {
             guard let deal = deals[task.dealId], head.timestamp < deal.contributionDeadline,
                   case .success(let taskAd)? = taskAd(for: deal) else { continue }
             let existing = replicates[task.id]?[workerAddress]

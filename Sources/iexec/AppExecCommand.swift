@@ -7,7 +7,7 @@ struct AppCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "app",
         abstract: "Try an app locally in the sandbox a worker runs it in.",
-        subcommands: [Exec.self]
+        subcommands: [Exec.self, Init.self, Deploy.self, Show.self, Count.self]
     )
 
     /// `iexec app exec FILE`: one run in exactly a worker's sandbox, with the digest it would contribute.

@@ -6,8 +6,10 @@ struct Iexec: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "iexec",
         abstract: "iexec-swift: wallets, accounts, assets, orders, deals and tasks on an iExec chain; the node, scheduler, worker and devnet.",
-        subcommands: [InitCommand.self, Wallet.self, Order.self, Node.self, ClassAdCommand.self, StorageCommand.self, AppCommand.self,
-                      SchedulerCommand.self, WorkerCommand.self, DevnetCommand.self, Deal.self, TaskCommand.self]
+        subcommands: [InitCommand.self, Wallet.self, AccountCommand.self, AppCommand.self, DatasetCommand.self,
+                      WorkerpoolCommand.self, Order.self, Orderbook.self, Deal.self, TaskCommand.self, CategoryCommand.self,
+                      InfoCommand.self, Node.self, SchedulerCommand.self, WorkerCommand.self, DevnetCommand.self,
+                      StorageCommand.self, ClassAdCommand.self]
     )
 
     /// Like ArgumentParser's `main()`, except that with `--raw` a usage error is also one JSON object,

@@ -90,17 +90,47 @@ struct Wallet: ParsableCommand {
         }
     }
 
-    struct Show: IexecCommand {
-        static let configuration = CommandConfiguration(abstract: "Open a keystore and show its address.")
-        @Option(help: "The keystore file.")
-        var keystore: String
-        @Option(help: "Its password; prompted (no echo) when absent.")
-        var password: String?
+    struct Show: AsyncIexecCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Open a wallet and show its address; with a chain (--chain, --project, or a chain.json here), its native and escrow balances too.")
+        @Option(help: "The keystore file (as --wallet-file).")
+        var keystore: String?
+        @OptionGroup var wallet: WalletOptions
+        @OptionGroup var chainOptions: ChainOptions
         @OptionGroup var output: OutputOptions
 
+        /// The address alone (decrypting the keystore checks the password); no chain is asked.
         func execute() throws -> CommandOutput {
-            let key = try Wallet.open(keystore: keystore, password: password)
+            let key = try opened()
             return CommandOutput(fields: ["address": key.address.checksummed], text: "Wallet \(key.address)")
+        }
+
+        /// The address, and the balances when a chain is named or the project has a chain.json. An
+        /// unreachable chain is reported beside the address, not as a failure.
+        func execute() async throws -> CommandOutput {
+            let key = try opened()
+            var fields: [String: Any] = ["address": key.address.checksummed]
+            var text = "Wallet \(key.address)"
+            let chainNamed = chainOptions.chain != nil || chainOptions.project != nil
+            let projectHasChain = try chainOptions.files.read("chain.json") != nil
+            guard chainNamed || projectHasChain else {
+                return CommandOutput(fields: fields, text: text)
+            }
+            do {
+                let session = try await chainOptions.connect()
+                let balances = try await Balances.read(key.address, session)
+                fields.merge(balances.fields) { _, new in new }
+                fields["chainId"] = String(session.chainId)
+                text += " on chain \(session.entry.name) (id \(session.chainId))\n" + balances.text
+            } catch {
+                fields["balancesError"] = "\(error)"
+                text += "\nbalances unavailable: \(error)"
+            }
+            return CommandOutput(fields: fields, text: text)
+        }
+
+        private func opened() throws -> PrivateKey {
+            try Wallet.open(keystore: keystore ?? wallet.keystorePath(), password: wallet.password)
         }
     }
 

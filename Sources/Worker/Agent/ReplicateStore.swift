@@ -1,6 +1,7 @@
 import Client
 import Ethereum
 import Foundation
+import Synchronization
 
 /// A replicate as the worker keeps it on disk, so that a restarted worker resumes it: the
 /// assignment, how far it got, and its result once computed.
@@ -43,12 +44,15 @@ public struct LocalReplicate: Codable, Hashable, Sendable {
 }
 
 /// The worker's replicates on disk: one JSON file each under `replicates/`, replaced atomically
-/// (written to a temporary file, flushed, renamed), removed when the replicate is over.
-public struct ReplicateStore: Sendable {
+/// (written to a temporary file, flushed, renamed), removed when the replicate is over. The files
+/// are read once, when the store opens; afterwards an in-memory copy answers `all()`, so the
+/// agent's loop does not read and decode every file at each poll.
+public final class ReplicateStore: Sendable {
     /// The folder of the files.
     public let directory: URL
+    private let cache: Mutex<(replicates: [Hash32: LocalReplicate], unreadable: [String])>
 
-    /// A store in `directory` (created if needed).
+    /// A store in `directory` (created if needed), its files read.
     ///
     /// - Throws: `WorkerError.store` when the folder cannot be created.
     public init(directory: URL) throws(WorkerError) {
@@ -58,12 +62,19 @@ public struct ReplicateStore: Sendable {
         } catch {
             throw .store("cannot create \(directory.path): \(error.localizedDescription)")
         }
+        cache = Mutex(Self.read(directory))
     }
 
-    /// Every replicate kept, oldest task first (unreadable files are skipped and reported).
+    /// Every replicate kept, in task id order (unreadable files are skipped and reported).
     public func all() -> (replicates: [LocalReplicate], unreadable: [String]) {
+        cache.withLock { cached in
+            (cached.replicates.values.sorted { $0.taskId.hex < $1.taskId.hex }, cached.unreadable)
+        }
+    }
+
+    private static func read(_ directory: URL) -> (replicates: [Hash32: LocalReplicate], unreadable: [String]) {
         let names = (try? FileManager.default.contentsOfDirectory(atPath: directory.path)) ?? []
-        var replicates: [LocalReplicate] = []
+        var replicates: [Hash32: LocalReplicate] = [:]
         var unreadable: [String] = []
         for name in names.sorted() where name.hasSuffix(".json") {
             let url = directory.appendingPathComponent(name)
@@ -72,7 +83,7 @@ public struct ReplicateStore: Sendable {
                 unreadable.append(name)
                 continue
             }
-            replicates.append(replicate)
+            replicates[replicate.taskId] = replicate
         }
         return (replicates, unreadable)
     }
@@ -95,11 +106,13 @@ public struct ReplicateStore: Sendable {
             try? FileManager.default.removeItem(at: temporary)
             throw .store("cannot save replicate \(replicate.taskId.hex): \(error.localizedDescription)")
         }
+        cache.withLock { $0.replicates[replicate.taskId] = replicate }
     }
 
     /// Forgets a replicate.
     public func remove(_ taskId: Hash32) {
         try? FileManager.default.removeItem(at: file(taskId))
+        _ = cache.withLock { $0.replicates.removeValue(forKey: taskId) }
     }
 
     private func file(_ taskId: Hash32) -> URL { directory.appendingPathComponent("\(taskId.hex).json") }

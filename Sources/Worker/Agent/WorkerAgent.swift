@@ -153,7 +153,10 @@ public struct WorkerAgent: Service {
                     guard local.stage == .computed else { return }
                     next = try await contributeAndFinalize(&local, session: session)
                 case .reveal:
-                    guard local.stage == .contributed, configuration.misbehaviour != .neverReveal else { return }
+                    // `.computed` too: a worker stopped between its contribution being mined and its
+                    // saving that stage learns from the scheduler (which read the chain) that it contributed.
+                    guard local.stage == .contributed || local.stage == .computed,
+                          configuration.misbehaviour != .neverReveal else { return }
                     next = try await reveal(&local, session: session)
                 case .upload:
                     guard local.stage == .revealed || local.stage == .contributed else { return }

@@ -18,7 +18,9 @@ struct ChainOptions: ParsableArguments {
     func connect() async throws -> Session {
         let entry = try files.chain(named: chain)
         let node: RPCPoCoChain
-        do { node = try await RPCPoCoChain.connect(url: entry.host) } catch {
+        // 10 s, not AsyncHTTPClient's 30: a stopped node (connection refused, retried until the
+        // deadline) is reported while the user still waits for an answer.
+        do { node = try await RPCPoCoChain.connect(url: entry.host, options: RPCChainOptions(requestTimeout: .seconds(10))) } catch {
             throw CLIError("chain \"\(entry.name)\" at \(entry.host): \(error)")
         }
         if let id = entry.id, id != node.config.chainId {

@@ -14,7 +14,7 @@ import Testing
 
 /// What the CLI's tests run against: a dev chain node on loopback (JSON-RPC, market, storage;
 /// sealing as transactions arrive), a project folder whose chain.json names it, and a keystore
-/// folder holding the ten dev accounts (password `test`, light scrypt).
+/// folder holding the ten dev accounts (password `test`).
 ///
 /// Commands run in-process (`run(_:_:)` parses the arguments exactly as the binary would and
 /// returns the `--raw` fields); they reach the node over HTTP like any user.
@@ -34,6 +34,9 @@ final class CLIWorld: Sendable {
     private let root: URL
 
     static let keys: [PrivateKey] = (try? HDWallet.devAccounts()) ?? []
+    /// The dev accounts' keystores, encrypted once per test process with a cheap PBKDF2 (scrypt,
+    /// even light, costs a third of a second per key in a debug build; these keys are public).
+    static let keystores: [Data] = keys.compactMap { try? Keystore.encrypt($0, password: password, kdf: .pbkdf2(c: 16)).jsonData }
 
     private init(root: URL, nodeURL: String, chain: RPCPoCoChain, node: ChainNode, http: HTTPClient, group: ServiceGroup,
                  task: _Concurrency.Task<Void, any Error>) {
@@ -78,10 +81,9 @@ final class CLIWorld: Sendable {
         try FileManager.default.createDirectory(at: world.project, withIntermediateDirectories: true)
         try ProjectFiles(directory: world.project.path)
             .write("chain.json", ["default": "local", "chains": ["local": ["host": url]]])
-        for key in keys {
-            let file = try Keystore.encrypt(key, password: password, kdf: .light)
-            try FileManager.default.createDirectory(at: world.keystoredir, withIntermediateDirectories: true)
-            try file.jsonData.write(to: world.keystoredir.appendingPathComponent(Keystore.fileName(for: key.address)))
+        try FileManager.default.createDirectory(at: world.keystoredir, withIntermediateDirectories: true)
+        for (key, keystore) in zip(keys, keystores) {
+            try keystore.write(to: world.keystoredir.appendingPathComponent(Keystore.fileName(for: key.address)))
         }
         return world
     }
