@@ -30,8 +30,6 @@ struct AppRunCommandTests {
         return Market(app: app, pool: pool)
     }
 
-    // Each CLIWorld takes seconds to start (ten keystores to encrypt): the scenarios share two.
-
     @Test func makesTheDealAndLocksItsPriceThenWatchesUntilItsTimeout() async throws {
         try await CLIWorld.with { world in
             let market = try await Self.market(world)
@@ -42,7 +40,7 @@ struct AppRunCommandTests {
             let fields = try await world.run(AppCommand.Run.self, [
                 market.app.checksummed, "--args", "1000 '4 2'", "--input-files", "https://a.example/x.txt, https://b.example/y",
                 "--volume", "2", "--raw",
-            ] + (try world.fastWallet(3)))
+            ] + world.wallet(3))
 
             let dealid = try Hash32(hex: try #require(fields["dealid"] as? String))
             let deal = try await world.chain.deal(dealid)
@@ -71,7 +69,7 @@ struct AppRunCommandTests {
 
             // With no workerpool running, --watch ends at its timeout with the task still UNSET.
             let watched = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--watch", "--timeout", "1", "--raw"]
-                                                  + (try world.fastWallet(3)))
+                                                  + world.wallet(3))
             let watch = try #require(watched["watch"] as? [String: Any])
             #expect(watch["timedOut"] as? Bool == true)
             let tasks = try #require(watch["tasks"] as? [[String: Any]])
@@ -89,7 +87,7 @@ struct AppRunCommandTests {
 
             // No workerpool order of that category and trust: what is open is listed.
             let noPool = await #expect(throws: CLIError.self) {
-                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--category", "1", "--trust", "3"] + (try world.fastWallet(3)))
+                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--category", "1", "--trust", "3"] + world.wallet(3))
             }
             #expect(noPool?.description.contains("no open workerpool order in category 1 with trust ≥ 3") == true)
             #expect(noPool?.description.contains("category 0, trust 0") == true)
@@ -97,24 +95,24 @@ struct AppRunCommandTests {
             // An app without an order.
             let lonely = try await world.registerApp(owner: 1, name: "no order")
             let noApp = await #expect(throws: CLIError.self) {
-                _ = try await world.run(AppCommand.Run.self, [lonely.checksummed] + (try world.fastWallet(3)))
+                _ = try await world.run(AppCommand.Run.self, [lonely.checksummed] + world.wallet(3))
             }
             #expect(noApp?.description.contains("no open app order for app \(lonely.checksummed)") == true)
 
             // 2 tasks × 3000 nRLC with 5000 deposited.
             let poor = await #expect(throws: CLIError.self) {
-                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--volume", "2"] + (try world.fastWallet(4)))
+                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--volume", "2"] + world.wallet(4))
             }
             #expect(poor?.description.contains("iexec account deposit") == true)
             #expect(poor?.description.contains("6000 nRLC") == true)
 
             // A max price below the only workerpool order's price; params that are not an object.
             let dear = await #expect(throws: CLIError.self) {
-                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--workerpool-max-price", "1999"] + (try world.fastWallet(3)))
+                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--workerpool-max-price", "1999"] + world.wallet(3))
             }
             #expect(dear?.description.contains("above --workerpool-max-price") == true)
             let bad = await #expect(throws: CLIError.self) {
-                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--params", "[1]"] + (try world.fastWallet(3)))
+                _ = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--params", "[1]"] + world.wallet(3))
             }
             #expect(bad?.description.contains("--params is not a JSON object") == true)
 
@@ -124,7 +122,7 @@ struct AppRunCommandTests {
 
             // The app of deployed.json is the default.
             try world.files.setDeployed("app", chainId: world.chain.config.chainId, address: market.app)
-            let fields = try await world.run(AppCommand.Run.self, (try world.fastWallet(3)))
+            let fields = try await world.run(AppCommand.Run.self, world.wallet(3))
             #expect(fields["app"] as? String == market.app.checksummed)
         }
     }

@@ -16,13 +16,11 @@ struct DealTaskCommandTests {
     static func deal(_ world: CLIWorld, _ market: AppRunCommandTests.Market, volume: Int, trust: UInt64 = 0) async throws
         -> (Hash32, [Hash32]) {
         let fields = try await world.run(AppCommand.Run.self, [market.app.checksummed, "--volume", "\(volume)", "--trust", "\(trust)"]
-                                             + (try world.fastWallet(3)))
+                                             + world.wallet(3))
         let dealid = try Hash32(hex: try #require(fields["dealid"] as? String))
         let tasks = try #require(fields["tasks"] as? [String]).map { try Hash32(hex: $0) }
         return (dealid, tasks)
     }
-
-    // Each CLIWorld takes seconds to start (ten keystores to encrypt): the scenarios share two.
 
     @Test func showsUnfinishedTasksThenClaimsThemPastTheDeadline() async throws {
         try await CLIWorld.with { world in
@@ -56,13 +54,13 @@ struct DealTaskCommandTests {
             #expect(task["claimable"] as? Bool == false)
             let early = await #expect(throws: CLIError.self) {
                 _ = try await world.run(TaskCommand.Show.self, [tasks[0].hex, "--download", world.project.appendingPathComponent("out").path]
-                                            + (try world.fastWallet(3)))
+                                            + world.wallet(3))
             }
             #expect(early?.description.contains("is ACTIVE: it has no result to download yet") == true)
-            let earlyDeal = await #expect(throws: CLIError.self) { _ = try await world.run(iexec.Deal.Claim.self, [dealid.hex] + (try world.fastWallet(5))) }
+            let earlyDeal = await #expect(throws: CLIError.self) { _ = try await world.run(iexec.Deal.Claim.self, [dealid.hex] + world.wallet(5)) }
             #expect(earlyDeal?.description.contains("after their final deadline") == true)
             let earlyTask = await #expect(throws: CLIError.self) {
-                _ = try await world.run(TaskCommand.Claim.self, [singleTasks[0].hex] + (try world.fastWallet(5)))
+                _ = try await world.run(TaskCommand.Claim.self, [singleTasks[0].hex] + world.wallet(5))
             }
             #expect(earlyTask?.description.contains("after its final deadline") == true)
 
@@ -73,11 +71,11 @@ struct DealTaskCommandTests {
             let due = try await world.run(iexec.Deal.Show.self, [dealid.hex] + world.inProject)
             #expect((due["tasks"] as? [[String: Any]])?.map { $0["claimable"] as? Bool } == [true, true])
 
-            let claimed = try await world.run(iexec.Deal.Claim.self, [dealid.hex] + (try world.fastWallet(5)))
+            let claimed = try await world.run(iexec.Deal.Claim.self, [dealid.hex] + world.wallet(5))
             #expect(Set(claimed["claimed"] as? [String] ?? []) == Set(tasks.map(\.hex)))
             #expect(claimed["refunded"] as? String == "6000")
             for task in tasks { #expect(try await world.chain.task(task).status == .failed) }
-            let one = try await world.run(TaskCommand.Claim.self, [singleTasks[0].hex] + (try world.fastWallet(3)))
+            let one = try await world.run(TaskCommand.Claim.self, [singleTasks[0].hex] + world.wallet(3))
             #expect(one["refunded"] as? String == "3000")
 
             // The requester gets its 9000 nRLC back; the pool's 1800 stake goes to the kitty; nothing else moves.
@@ -91,9 +89,9 @@ struct DealTaskCommandTests {
             #expect(after[world.key(5).address] == before[world.key(5).address])
             #expect(AppRunCommandTests.total(after) == AppRunCommandTests.total(before))
 
-            let again = await #expect(throws: CLIError.self) { _ = try await world.run(TaskCommand.Claim.self, [tasks[0].hex] + (try world.fastWallet(5))) }
+            let again = await #expect(throws: CLIError.self) { _ = try await world.run(TaskCommand.Claim.self, [tasks[0].hex] + world.wallet(5)) }
             #expect(again?.description.contains("already FAILED") == true)
-            let none = await #expect(throws: CLIError.self) { _ = try await world.run(iexec.Deal.Claim.self, [dealid.hex] + (try world.fastWallet(5))) }
+            let none = await #expect(throws: CLIError.self) { _ = try await world.run(iexec.Deal.Claim.self, [dealid.hex] + world.wallet(5)) }
             #expect(none?.description.contains("every task") == true)
         }
     }
@@ -131,7 +129,7 @@ struct DealTaskCommandTests {
             try await world.finalize(tasks[1], digest: digest, location: other.description, worker: 4, scheduler: 2)
 
             let directory = world.project.appendingPathComponent("result")
-            let fields = try await world.run(TaskCommand.Show.self, [tasks[0].hex, "--download", directory.path] + (try world.fastWallet(3)))
+            let fields = try await world.run(TaskCommand.Show.self, [tasks[0].hex, "--download", directory.path] + world.wallet(3))
             #expect(fields["status"] as? String == "COMPLETED")
             #expect(fields["resultDigest"] as? String == Self.piDigest)
             #expect((fields["results"] as? [String: String]) == ["storage": "iexec-swift", "location": good.description])
@@ -146,7 +144,7 @@ struct DealTaskCommandTests {
             // The other blob downloads and verifies against its content id, but not against the digest.
             let tampered = world.project.appendingPathComponent("tampered")
             let refused = await #expect(throws: CLIError.self) {
-                _ = try await world.run(TaskCommand.Show.self, [tasks[1].hex, "--download", tampered.path] + (try world.fastWallet(3)))
+                _ = try await world.run(TaskCommand.Show.self, [tasks[1].hex, "--download", tampered.path] + world.wallet(3))
             }
             #expect(refused?.description.contains("is not the on-chain resultDigest \(Self.piDigest)") == true)
             #expect(!FileManager.default.fileExists(atPath: tampered.path))
@@ -155,12 +153,12 @@ struct DealTaskCommandTests {
 
             // Someone who is neither requester nor beneficiary cannot read it.
             let stranger = await #expect(throws: CLIError.self) {
-                _ = try await world.run(TaskCommand.Show.self, [tasks[0].hex, "--download", tampered.path] + (try world.fastWallet(5)))
+                _ = try await world.run(TaskCommand.Show.self, [tasks[0].hex, "--download", tampered.path] + world.wallet(5))
             }
             #expect(stranger?.description.contains("only the deal's requester and beneficiary") == true)
             // A folder that is not empty is refused before anything is fetched.
             let full = await #expect(throws: CLIError.self) {
-                _ = try await world.run(TaskCommand.Show.self, [tasks[0].hex, "--download", directory.path] + (try world.fastWallet(3)))
+                _ = try await world.run(TaskCommand.Show.self, [tasks[0].hex, "--download", directory.path] + world.wallet(3))
             }
             #expect(full?.description.contains("is not empty") == true)
 

@@ -14,18 +14,6 @@ extension CLIWorld {
     var market: MarketClient { MarketClient(baseURL: nodeURL) }
     func key(_ index: Int) -> PrivateKey { Self.keys[index] }
 
-    /// Like `wallet(_:)`, with a keystore file of its own whose KDF is a single PBKDF2 round: the
-    /// CLI opens the wallet at every command, and light scrypt takes half a second in debug builds.
-    func fastWallet(_ index: Int) throws -> [String] {
-        let folder = keystoredir.deletingLastPathComponent().appendingPathComponent("fast-keystores")
-        let file = folder.appendingPathComponent(Keystore.fileName(for: key(index).address))
-        if !FileManager.default.fileExists(atPath: file.path) {
-            try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-            try Keystore.encrypt(key(index), password: Self.password, kdf: .pbkdf2(c: 1)).jsonData.write(to: file)
-        }
-        return ["--project", project.path, "--wallet-file", file.path, "--password", Self.password]
-    }
-
     /// Registers an app owned by dev account `owner`; its address (the registry's Transfer token id).
     func registerApp(owner: Int, name: String = "app") async throws -> Address {
         let receipt = try await chain.send(.registry(.createApp(owner: key(owner).address, name: name, type: "WASM",
