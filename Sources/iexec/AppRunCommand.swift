@@ -181,6 +181,7 @@ extension AppCommand {
             return total
         }
 
+        /// What the market's matcher proposes for the signed request (checked against the chain's state).
         func advice(for request: RequestOrder, market: MarketClient) async throws -> MatchAdvice {
             do { return try await market.match(request) } catch {
                 throw CLIError("the market at \(market.baseURL) could not match the request: \(error)")

@@ -8,8 +8,11 @@ import PoCo
 /// workerpool order of the request's category with enough trust and tag bits. When one is
 /// missing, the error says which and why (the open orders there are, and what they lack).
 struct MarketOffers {
+    /// The cheapest open app order of the request's app.
     var app: AppOrder
+    /// The cheapest open dataset order of its dataset; nil when it names none.
     var dataset: DatasetOrder?
+    /// The cheapest open workerpool order that fits its category, trust and tag.
     var workerpool: WorkerpoolOrder
 
     /// app + dataset + workerpool prices: what one task costs.
