@@ -7,9 +7,9 @@ struct Iexec: AsyncParsableCommand {
         commandName: "iexec",
         abstract: "iexec-swift: wallets, accounts, assets, orders, deals and tasks on an iExec chain; the node, scheduler, worker and devnet.",
         subcommands: [InitCommand.self, Wallet.self, AccountCommand.self, AppCommand.self, DatasetCommand.self,
-                      WorkerpoolCommand.self, Order.self, Orderbook.self, CategoryCommand.self, InfoCommand.self,
-                      Node.self, SchedulerCommand.self, WorkerCommand.self, DevnetCommand.self, StorageCommand.self,
-                      ClassAdCommand.self]
+                      WorkerpoolCommand.self, Order.self, Orderbook.self, Deal.self, TaskCommand.self, CategoryCommand.self,
+                      InfoCommand.self, Node.self, SchedulerCommand.self, WorkerCommand.self, DevnetCommand.self,
+                      StorageCommand.self, ClassAdCommand.self]
     )
 
     /// Like ArgumentParser's `main()`, except that with `--raw` a usage error is also one JSON object,
