@@ -2,12 +2,12 @@ import ArgumentParser
 import Foundation
 import Worker
 
-/// `iexec app`: apps on this machine (iexec-sdk's `iexec app` verbs).
+/// `iexec app`: apps (iexec-sdk's `iexec app` verbs), and running one locally in the sandbox.
 struct AppCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "app",
-        abstract: "Try an app locally in the sandbox a worker runs it in.",
-        subcommands: [Exec.self, Init.self, Deploy.self, Show.self, Count.self]
+        abstract: "Describe, deploy and run apps; try one locally in the sandbox a worker runs it in.",
+        subcommands: [Init.self, Deploy.self, Show.self, Count.self, Run.self, Exec.self]
     )
 
     /// `iexec app exec FILE`: one run in exactly a worker's sandbox, with the digest it would contribute.
