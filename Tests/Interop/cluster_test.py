@@ -162,7 +162,7 @@ def scenario(args, work, node, info, checks, services):
         project["order"]["apporder"].update({"appprice": "1000000", "volume": "1000"})
     app_owner.edit_project(sell)
     app_owner.run("order", "sign", "--app")
-    app_owner.run("order", "publish", "--app")
+    app_owner.run("order", "publish", "--app", wallet=False)
 
     # The scheduler keeps a workerpool order published; three workers join it.
     scheduler_port = free_port()
@@ -184,8 +184,8 @@ def scenario(args, work, node, info, checks, services):
     # The requester buys two tasks at trust 1, then one at trust 3 (two agreeing new workers).
     requester.run("account", "deposit", "1 RLC")
     deposited += 10**9
-    requester_flow(requester, hub, w3, work, checks, trust=1, volume=2)
-    requester_flow(requester, hub, w3, work, checks, trust=3, volume=1)
+    requester_flow(requester, app, hub, work, checks, trust=1, volume=2, args="20000 7")
+    requester_flow(requester, app, hub, work, checks, trust=3, volume=1, args="20000 8")
 
     # Money: every nRLC deposited is held by someone (Σ stake + locked, the kitty too) — web3.py's view.
     accounts = [app_owner, pool_owner, requester, *workers]
@@ -196,9 +196,25 @@ def scenario(args, work, node, info, checks, services):
     checks.eq("the app owner was paid 3 tasks × 1000000 nRLC", paid, 3 * 1_000_000)
 
 
-def requester_flow(requester, hub, w3, work, checks, trust, volume):
-    run = requester.run("app", "run", APP_PLACEHOLDER)
-    raise Failure("requester flow not written yet")
+def requester_flow(requester, app, hub, work, checks, trust, volume, args):
+    """`app run --watch` until the tasks are completed, then `task show --download` of each; web3.py
+    checks the statuses, the contributions the trust asks for and the downloaded result's digest."""
+    run = requester.run("app", "run", app, "--volume", str(volume), "--trust", str(trust), "--args", args,
+                        "--watch", "--timeout", "120")
+    tasks = run["tasks"]
+    checks.eq(f"trust {trust}: app run bought {volume} task(s)", len(tasks), volume)
+    for taskid in tasks:
+        task = hub.functions.viewTask(taskid).call()
+        checks.eq(f"trust {trust}: task {taskid[:10]}… status (web3.py)", STATUS.get(task[0]), "COMPLETED")
+        contributors = task[10]
+        checks.true(f"trust {trust}: task {taskid[:10]}… has {'1' if trust <= 1 else '≥ 2'} contributor(s)",
+                    len(contributors) == 1 if trust <= 1 else len(contributors) >= 2, f"{len(contributors)}")
+        folder = os.path.join(work, "results", taskid)
+        shown = requester.run("task", "show", taskid, "--download", folder)
+        checks.true("task show --download verified the result", shown["downloaded"]["verified"] is True)
+        with open(os.path.join(folder, "result.txt"), "rb") as f:
+            digest = hashlib.sha256(f.read()).digest()
+        checks.eq(f"trust {trust}: SHA-256 (hashlib) of result.txt = resultDigest on chain", digest, bytes(task[11]))
 
 
 def main():

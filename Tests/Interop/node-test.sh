@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The node's reference client tests and crash test (issues #4 and #6): web3.py + eth-account against a
+# The node's reference client tests and crash test (issues #4 and #6), and the multi-process cluster (#8): web3.py + eth-account against a
 # real `iexec node` — JSON-RPC and PoCo, then the market and the storage it serves. Builds nothing: takes the iexec binary (default .build/debug/iexec).
 # Usage: Tests/Interop/node-test.sh [path/to/iexec]
 set -euo pipefail
@@ -15,3 +15,5 @@ python="$(Tests/Interop/setup-venv.sh)"
 "$python" Tests/Interop/node_reference.py --iexec "$iexec"
 "$python" Tests/Interop/market_storage_reference.py --iexec "$iexec"
 "$python" Tests/Interop/node_crash.py --iexec "$iexec"
+# The services as separate processes (node, scheduler, three workers) driven by the CLI (issue #8).
+"$python" Tests/Interop/cluster_test.py --iexec "$iexec"
