@@ -12,7 +12,8 @@ deps:
 build: deps
 	$(SWIFT) build
 
-## make demo: what works today — a wallet, a signed PoCo order and its hash (see README).
+## make demo: a devnet in one process and a real job through the CLI: 8 tasks of π at trust 100 on 4
+## workers, one lying; results verified and downloaded; who was paid what (scripts/demo.sh).
 demo: build
 	@scripts/demo.sh
 

@@ -126,10 +126,12 @@ struct AccountCommand: ParsableCommand {
     }
 }
 
-/// An address's RLC: its escrow account (free and frozen nRLC) and its native coin (wei).
+/// An address's RLC: its escrow account (free and frozen nRLC) and its native coin (wei); and its
+/// reputation as a worker (PoCo's score).
 struct Balances {
     var escrow: EscrowAccount
     var native: UInt256
+    var score: UInt256
 
     /// Reads both at the chain's head.
     static func read(_ address: Address, _ session: Session) async throws -> Balances {
@@ -138,12 +140,17 @@ struct Balances {
             throw CLIError("cannot read the escrow account of \(address.checksummed): \(error)")
         }
         let native = try await NodeHTTP(url: session.entry.host).nativeBalance(address)
-        return Balances(escrow: escrow, native: native)
+        let score: UInt256
+        do { score = try await session.chain.score(address) } catch {
+            throw CLIError("cannot read the score of \(address.checksummed): \(error)")
+        }
+        return Balances(escrow: escrow, native: native, score: score)
     }
 
     /// nRLC and wei as decimal strings (they exceed 2^53).
     var fields: [String: Any] {
-        ["balance": escrow.balance.decimalString, "frozen": escrow.frozen.decimalString, "native": native.decimalString]
+        ["balance": escrow.balance.decimalString, "frozen": escrow.frozen.decimalString, "native": native.decimalString,
+         "score": score.decimalString]
     }
 
     var text: String {
@@ -151,6 +158,7 @@ struct Balances {
           escrow balance  \(Amount.describe(escrow.balance))
           escrow frozen   \(Amount.describe(escrow.frozen))
           wallet (native) \(Balances.describeWei(native))
+          worker score    \(score.decimalString)
         """
     }
 
