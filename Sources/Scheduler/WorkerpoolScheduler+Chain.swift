@@ -37,13 +37,13 @@ extension WorkerpoolScheduler {
             let logs: [ChainLog]
             do {
                 logs = try await chain.logs(ChainLogFilter(fromBlock: from, toBlock: to, address: chain.config.hub,
-                                                           topics: [SchedulerEvent.topics]))
+                                                           topics: [HubEvent.topics]))
             } catch {
                 throw .chain("cannot read the hub's logs of blocks \(from)…\(to): \(error)")
             }
-            let events = logs.compactMap { SchedulerEvent($0, workerpool: configuration.workerpool) }
+            let events = logs.compactMap(HubEvent.init).filter(isFollowed)
             var fetched: [DealRecord] = []
-            for case .notice(let dealId) in events where deals[dealId] == nil && !fetched.contains(where: { $0.id == dealId }) {
+            for case .notice(_, let dealId) in events where deals[dealId] == nil && !fetched.contains(where: { $0.id == dealId }) {
                 fetched.append(try await fetchDeal(dealId))
             }
             var consensusDeadlines: [Hash32: UInt64] = [:]
@@ -123,8 +123,15 @@ extension WorkerpoolScheduler {
         }
     }
 
+    /// Whether the scheduler follows `event`: every task event (the tasks it does not know are
+    /// ignored later), deal notices for its own workerpool only.
+    nonisolated func isFollowed(_ event: HubEvent) -> Bool {
+        if case .notice(let workerpool, _) = event { return workerpool == configuration.workerpool }
+        return true
+    }
+
     /// Moves a task and its replicates as the chain says.
-    func apply(_ event: SchedulerEvent, revealDeadlines: [Hash32: UInt64]) {
+    func apply(_ event: HubEvent, revealDeadlines: [Hash32: UInt64]) {
         guard let taskId = event.taskId, var task = tasks[taskId] else { return }
         switch event {
         case .notice:

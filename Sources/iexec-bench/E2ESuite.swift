@@ -142,8 +142,6 @@ final class FinalizeWatcher: @unchecked Sendable {
     private let start: UInt64
     private var cursor: UInt64
     private var seen: [Hash32: Date] = [:]
-    static let finalize = Keccak256.hash("TaskFinalize(bytes32,bytes)")
-    static let contribute = Keccak256.hash("TaskContribute(bytes32,address,bytes32)")
 
     init(chain: RPCPoCoChain, from block: UInt64) {
         self.chain = chain
@@ -158,7 +156,7 @@ final class FinalizeWatcher: @unchecked Sendable {
             let head = try await chain.head().number
             if head >= cursor {
                 let now = Date()
-                for log in try await chain.logs(ChainLogFilter(fromBlock: cursor, toBlock: head, topics: [[Self.finalize]])) {
+                for log in try await chain.logs(ChainLogFilter(fromBlock: cursor, toBlock: head, topics: [[HubEvent.finalizeTopic]])) {
                     if log.topics.count > 1, seen[log.topics[1]] == nil { seen[log.topics[1]] = now }
                 }
                 cursor = head + 1
@@ -171,7 +169,7 @@ final class FinalizeWatcher: @unchecked Sendable {
 
     /// `TaskContribute` logs of `tasks` since the watcher started.
     func contributions(of tasks: Set<Hash32>) async throws -> Int {
-        try await chain.logs(ChainLogFilter(fromBlock: start, topics: [[Self.contribute]]))
+        try await chain.logs(ChainLogFilter(fromBlock: start, topics: [[HubEvent.contributeTopic]]))
             .filter { $0.topics.count > 1 && tasks.contains($0.topics[1]) }.count
     }
 }

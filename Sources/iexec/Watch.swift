@@ -87,72 +87,16 @@ extension DealWatch {
         var touched: Set<Hash32> = []
         guard head.number >= nextBlock else { return touched }
         let ids = progress.tasks.map(\.taskid)
-        let topics: [[Hash32]?] = ids.count <= Self.maxTaskFilter ? [TaskEvent.topics, ids] : [TaskEvent.topics]
+        let topics: [[Hash32]?] = ids.count <= Self.maxTaskFilter ? [HubEvent.taskTopics, ids] : [HubEvent.taskTopics]
         let logs = try await chain.logs(ChainLogFilter(fromBlock: nextBlock, toBlock: head.number,
                                                        address: chain.config.hub, topics: topics))
         for log in logs {
-            guard let event = TaskEvent(log), let line = progress.apply(event) else { continue }
-            touched.insert(event.taskid)
+            guard let event = HubEvent(log), let taskId = event.taskId, let line = progress.apply(event) else { continue }
+            touched.insert(taskId)
             renderer.event(line)
         }
         nextBlock = head.number + 1
         return touched
-    }
-}
-
-/// A hub event about one task, decoded from its log.
-enum TaskEvent: Hashable, Sendable {
-    case initialize(Hash32)
-    case contribute(Hash32, worker: Address)
-    case consensus(Hash32, value: Hash32)
-    case reveal(Hash32, worker: Address)
-    case reopen(Hash32)
-    case finalize(Hash32)
-    case claimed(Hash32)
-
-    static let initializeTopic = Keccak256.hash("TaskInitialize(bytes32,address)")
-    static let contributeTopic = Keccak256.hash("TaskContribute(bytes32,address,bytes32)")
-    static let consensusTopic = Keccak256.hash("TaskConsensus(bytes32,bytes32)")
-    static let revealTopic = Keccak256.hash("TaskReveal(bytes32,address,bytes32)")
-    static let reopenTopic = Keccak256.hash("TaskReopen(bytes32)")
-    static let finalizeTopic = Keccak256.hash("TaskFinalize(bytes32,bytes)")
-    static let claimedTopic = Keccak256.hash("TaskClaimed(bytes32)")
-    static let topics = [initializeTopic, contributeTopic, consensusTopic, revealTopic, reopenTopic, finalizeTopic, claimedTopic]
-
-    /// The event of `log`, or nil for another log or a malformed one.
-    init?(_ log: ChainLog) {
-        guard let topic0 = log.topics.first, log.topics.count >= 2 else { return nil }
-        let task = log.topics[1]
-        let worker = log.topics.count >= 3 ? Self.address(log.topics[2]) : nil
-        switch topic0 {
-        case Self.initializeTopic: self = .initialize(task)
-        case Self.contributeTopic:
-            guard let worker else { return nil }
-            self = .contribute(task, worker: worker)
-        case Self.consensusTopic:
-            guard log.data.count >= 32, let value = try? Hash32(Array(log.data.prefix(32))) else { return nil }
-            self = .consensus(task, value: value)
-        case Self.revealTopic:
-            guard let worker else { return nil }
-            self = .reveal(task, worker: worker)
-        case Self.reopenTopic: self = .reopen(task)
-        case Self.finalizeTopic: self = .finalize(task)
-        case Self.claimedTopic: self = .claimed(task)
-        default: return nil
-        }
-    }
-
-    var taskid: Hash32 {
-        switch self {
-        case .initialize(let id), .contribute(let id, _), .consensus(let id, _), .reveal(let id, _), .reopen(let id),
-             .finalize(let id), .claimed(let id):
-            return id
-        }
-    }
-
-    private static func address(_ topic: Hash32) -> Address? {
-        guard topic.bytes.prefix(12).allSatisfy({ $0 == 0 }) else { return nil }
-        return try? Address(Array(topic.bytes.suffix(20)))
     }
 }
 
@@ -180,20 +124,22 @@ struct DealProgress {
     var isFinished: Bool { tasks.allSatisfy(\.status.isFinal) }
 
     /// Applies `event`; the line saying what happened, or nil when it is not about this deal.
-    mutating func apply(_ event: TaskEvent) -> String? {
-        guard let index = tasks.firstIndex(where: { $0.taskid == event.taskid }) else { return nil }
+    mutating func apply(_ event: HubEvent) -> String? {
+        guard let taskId = event.taskId, let index = tasks.firstIndex(where: { $0.taskid == taskId }) else { return nil }
         let name = "task #\(tasks[index].index.decimalString)"
         switch event {
+        case .notice:
+            return nil
         case .initialize:
             if tasks[index].status == .unset { tasks[index].status = .active }
             return "\(name): initialized"
-        case .contribute(_, let worker):
+        case .contribute(_, let worker, _):
             tasks[index].contributors.append(worker)
             return "\(name): contribution \(tasks[index].contributors.count) by \(worker.checksummed)"
         case .consensus(_, let value):
             tasks[index].consensus = value
             return "\(name): consensus reached on \(value.hex)"
-        case .reveal(_, let worker):
+        case .reveal(_, let worker, _):
             tasks[index].revealers.append(worker)
             return "\(name): reveal \(tasks[index].revealers.count) by \(worker.checksummed)"
         case .reopen:

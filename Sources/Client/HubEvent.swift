@@ -1,9 +1,10 @@
-import Client
 import Ethereum
 
-/// The hub's events a scheduler follows, decoded from logs.
-enum SchedulerEvent: Hashable, Sendable {
-    case notice(dealId: Hash32)
+/// The hub's events about deals and tasks (iExec PoCo v5's `SchedulerNotice` and `Task*`), decoded
+/// from logs: what a scheduler follows, and what a requester watches.
+public enum HubEvent: Hashable, Sendable {
+    /// A deal for `workerpool` was made.
+    case notice(workerpool: Address, dealId: Hash32)
     case initialize(taskId: Hash32)
     case contribute(taskId: Hash32, worker: Address, resultHash: Hash32)
     case consensus(taskId: Hash32, value: Hash32)
@@ -12,27 +13,29 @@ enum SchedulerEvent: Hashable, Sendable {
     case finalize(taskId: Hash32)
     case claimed(taskId: Hash32)
 
-    static let noticeTopic = Keccak256.hash("SchedulerNotice(address,bytes32)")
-    static let initializeTopic = Keccak256.hash("TaskInitialize(bytes32,address)")
-    static let contributeTopic = Keccak256.hash("TaskContribute(bytes32,address,bytes32)")
-    static let consensusTopic = Keccak256.hash("TaskConsensus(bytes32,bytes32)")
-    static let revealTopic = Keccak256.hash("TaskReveal(bytes32,address,bytes32)")
-    static let reopenTopic = Keccak256.hash("TaskReopen(bytes32)")
-    static let finalizeTopic = Keccak256.hash("TaskFinalize(bytes32,bytes)")
-    static let claimedTopic = Keccak256.hash("TaskClaimed(bytes32)")
+    public static let noticeTopic = Keccak256.hash("SchedulerNotice(address,bytes32)")
+    public static let initializeTopic = Keccak256.hash("TaskInitialize(bytes32,address)")
+    public static let contributeTopic = Keccak256.hash("TaskContribute(bytes32,address,bytes32)")
+    public static let consensusTopic = Keccak256.hash("TaskConsensus(bytes32,bytes32)")
+    public static let revealTopic = Keccak256.hash("TaskReveal(bytes32,address,bytes32)")
+    public static let reopenTopic = Keccak256.hash("TaskReopen(bytes32)")
+    public static let finalizeTopic = Keccak256.hash("TaskFinalize(bytes32,bytes)")
+    public static let claimedTopic = Keccak256.hash("TaskClaimed(bytes32)")
 
-    /// Every topic0 followed, for the log filter.
-    static let topics: [Hash32] = [noticeTopic, initializeTopic, contributeTopic, consensusTopic, revealTopic,
-                                   reopenTopic, finalizeTopic, claimedTopic]
+    /// The topic0 of the task events, for a log filter.
+    public static let taskTopics: [Hash32] = [initializeTopic, contributeTopic, consensusTopic, revealTopic,
+                                              reopenTopic, finalizeTopic, claimedTopic]
+    /// The topic0 of every event, for a log filter.
+    public static let topics: [Hash32] = [noticeTopic] + taskTopics
 
-    /// The event `log` records, if it is one of those followed and well formed; notices only for `workerpool`.
-    init?(_ log: ChainLog, workerpool: Address) {
+    /// The event `log` records, if it is one of these and well formed.
+    public init?(_ log: ChainLog) {
         guard let topic0 = log.topics.first, log.topics.count >= 2 else { return nil }
         let id = log.topics[1]
         switch topic0 {
         case Self.noticeTopic:
-            guard Self.address(id) == workerpool, let deal = Self.word(log.data, 0) else { return nil }
-            self = .notice(dealId: deal)
+            guard let workerpool = Self.address(id), let deal = Self.word(log.data, 0) else { return nil }
+            self = .notice(workerpool: workerpool, dealId: deal)
         case Self.initializeTopic:
             self = .initialize(taskId: id)
         case Self.contributeTopic:
@@ -54,7 +57,7 @@ enum SchedulerEvent: Hashable, Sendable {
     }
 
     /// The task the event is about (nil for a notice).
-    var taskId: Hash32? {
+    public var taskId: Hash32? {
         switch self {
         case .notice: return nil
         case .initialize(let id), .contribute(let id, _, _), .consensus(let id, _), .reveal(let id, _, _),
