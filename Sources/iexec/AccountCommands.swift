@@ -139,7 +139,10 @@ struct Balances {
         do { escrow = try await session.chain.account(address) } catch {
             throw CLIError("cannot read the escrow account of \(address.checksummed): \(error)")
         }
-        let native = try await NodeHTTP(url: session.entry.host).nativeBalance(address)
+        let native: UInt256
+        do { native = try await session.chain.nativeBalance(address) } catch {
+            throw CLIError("cannot read the native balance of \(address.checksummed): \(error)")
+        }
         let score: UInt256
         do { score = try await session.chain.score(address) } catch {
             throw CLIError("cannot read the score of \(address.checksummed): \(error)")

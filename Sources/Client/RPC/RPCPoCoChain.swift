@@ -98,6 +98,20 @@ public final class RPCPoCoChain: DevPoCoChain {
         return logs
     }
 
+    /// `eth_getBalance(address, "latest")`: the account's native coin, in wei.
+    public func nativeBalance(_ address: Address) async throws(ChainClientError) -> UInt256 {
+        let result = try await request("eth_getBalance", [.string(address.checksummed), "latest"])
+        guard case .string(let text) = result, let balance = try? UInt256(hex: text) else {
+            throw .malformedResponse("eth_getBalance did not return a quantity")
+        }
+        return balance
+    }
+
+    /// The node's `GET /info` object: chain id, system contracts, client version, head.
+    public func info() async throws(ChainClientError) -> JSONValue {
+        try await transport.get("/info")
+    }
+
     // MARK: Development nodes
 
     /// `evm_increaseTime`: the next blocks' time moves forward (a node started with `--dev`).
