@@ -112,11 +112,11 @@ struct DevnetProvisioning {
         return DevnetState.App(name: name, address: address, multiaddr: id.description, checksum: checksum, type: type)
     }
 
-    /// The address a registry's creation emitted (the ERC-721 Transfer's token id).
+    /// The address a registration minted.
     private func created(_ receipt: PoCoReceipt) throws -> Address {
-        guard let log = receipt.logs.first(where: { $0.topics.count == 4 }) else {
+        guard let address = receipt.mintedAsset() else {
             throw DevnetError.startup("the registry created nothing (transaction \(receipt.transactionHash.hex))")
         }
-        return try Address(Array(log.topics[3].bytes.suffix(20)))
+        return address
     }
 }

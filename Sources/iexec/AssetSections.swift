@@ -131,8 +131,7 @@ extension AssetKind {
 
     /// The address of the asset minted by a registration's receipt (its ERC-721 `Transfer` from zero).
     func minted(in receipt: PoCoReceipt, config: PoCoConfig) -> Address? {
-        receipt.logs.first { $0.address == config.registry(self) && $0.topics.count == 4 && $0.topics[0] == Self.transferTopic }
-            .flatMap { Self.address(in: $0.topics[3]) }
+        receipt.mintedAsset(registry: config.registry(self))
     }
 
     /// topic0 of ERC-721 `Transfer(address,address,uint256)`, as the registries emit it.

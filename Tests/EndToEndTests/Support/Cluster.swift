@@ -114,8 +114,8 @@ final class Cluster: Sendable {
     }
 
     private static func created(_ receipt: PoCoReceipt) throws -> Address {
-        guard let log = receipt.logs.first(where: { $0.topics.count == 4 }) else { throw ClusterError("no registry entry created") }
-        return try Address(Array(log.topics[3].bytes.suffix(20)))
+        guard let address = receipt.mintedAsset() else { throw ClusterError("no registry entry created") }
+        return address
     }
 
     func deposit(_ index: Int, _ nRLC: UInt64) async throws {

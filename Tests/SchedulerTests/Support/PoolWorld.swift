@@ -66,9 +66,8 @@ final class PoolWorld: Sendable {
     }
 
     private static func created(_ receipt: PoCoReceipt) throws -> Address {
-        // The registry's Transfer(0, owner, tokenId) log: the entry's address is the token id.
-        guard let log = receipt.logs.first(where: { $0.topics.count == 4 }) else { throw WorldError.notCreated }
-        return try Address(Array(log.topics[3].bytes.suffix(20)))
+        guard let address = receipt.mintedAsset() else { throw WorldError.notCreated }
+        return address
     }
 
     func deposit(_ key: PrivateKey, _ nRLC: UInt64) async throws {
