@@ -69,6 +69,8 @@ struct DealWatch {
         let touched = try await catchUp(&progress, from: &nextBlock, renderer: renderer)
         for index in progress.tasks.indices where everyStatus || touched.contains(progress.tasks[index].taskid) {
             let status = try await chain.task(progress.tasks[index].taskid).status
+            // COMPLETED is only ever set by a finalization, whether or not its log was read yet.
+            if status == .completed { progress.tasks[index].finalized = true }
             if status != progress.tasks[index].status {
                 progress.tasks[index].status = status
                 renderer.event("task #\(progress.tasks[index].index.decimalString): \(status.name)")
