@@ -3,6 +3,7 @@ import Crypto
 import Ethereum
 import Foundation
 import PoCo
+import Worker
 
 /// What a devnet set up on its chain the first time, kept in `<data-dir>/devnet.json` so that a
 /// restart on the same ledger finds its workerpool and apps instead of registering them again.
@@ -100,7 +101,10 @@ struct DevnetProvisioning {
         let owner = accounts.appOwner
         let id = try await storage(owner).upload(bytes: bytes)
         let checksum = try Hash32(Array(SHA256.hash(data: bytes)))
-        let type = bytes.starts(with: [0x00, 0x61, 0x73, 0x6D]) ? "WASM" : "NATIVE"
+        let type: String
+        do { type = try AppRuntime.detect(magic: Array(bytes.prefix(4)), path: file.path).appType } catch {
+            throw DevnetError.startup("\(error)")
+        }
         let address = try await created(chain.send(.registry(.createApp(
             owner: owner.address, name: name, type: type, multiaddr: Array(id.description.utf8), checksum: checksum,
             mrenclave: [])), signer: owner))

@@ -209,7 +209,7 @@ struct UploadedAsset {
         var appType: String?
         if kind == .app {
             do {
-                appType = switch try AppRuntime.detect(file: url) { case .wasm: "WASM"; case .native: "NATIVE" }
+                appType = try AppRuntime.detect(file: url).appType
             } catch {
                 throw CLIError("--file \(path): \(error)")
             }

@@ -11,6 +11,9 @@ public enum AppRuntime: String, Hashable, Sendable, CaseIterable, CustomStringCo
     /// A text for people.
     public var description: String { rawValue }
 
+    /// The app type registered on chain for this runtime (`createApp`'s `type`): `WASM` or `NATIVE`.
+    public var appType: String { rawValue.uppercased() }
+
     /// The runtime of an app file, from its first bytes: `\0asm` is Wasm, an ELF header or `#!` is native.
     public static func detect(file: URL) throws(ExecutionError) -> AppRuntime {
         let handle: FileHandle
